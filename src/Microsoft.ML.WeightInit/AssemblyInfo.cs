@@ -1,0 +1,2 @@
+// Assembly-level attributes of Microsoft.ML.WeightInit.
+[assembly: System.CLSCompliant(false)]
