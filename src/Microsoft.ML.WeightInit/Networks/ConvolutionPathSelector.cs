@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Microsoft.ML.WeightInit.Networks
+{
+    /// <summary>
+    /// Picks, once per process, a convolution path that computes correctly on this CPU: channels-last first (it is
+    /// also the fastest on x86), then libtorch's native dispatch, then im2col. Each candidate is checked against a
+    /// float64 reference (<see cref="ConvolutionCheck"/>); the first that passes is used.
+    /// </summary>
+    public static class ConvolutionPathSelector
+    {
+        /// <summary>Order in which paths are tried.</summary>
+        public static IReadOnlyList<ConvolutionPath> Preference { get; } =
+            new[] { ConvolutionPath.ChannelsLast, ConvolutionPath.Native, ConvolutionPath.Im2Col };
+
+        private static readonly Lazy<ConvolutionPathSelection> Selected = new(Select, isThreadSafe: true);
+
+        /// <summary>The path chosen for this process and the checks behind the choice (runs the checks on first use,
+        /// about 0.1 s).</summary>
+        public static ConvolutionPathSelection Current => Selected.Value;
+
+        private static ConvolutionPathSelection Select()
+        {
+            TorchRuntime.EnsureInitialized();
+            var checks = new List<ConvolutionCheck>();
+            foreach (var path in Preference)
+            {
+                var check = ConvolutionCheck.Run(path);
+                checks.Add(check);
+                if (check.Passed)
+                {
+                    return new ConvolutionPathSelection(path, checks);
+                }
+            }
+            throw new InvalidOperationException(
+                "No convolution path computes correctly on this machine (checked against float64): "
+                + string.Join("; ", checks.Select(c => c.ToString())));
+        }
+    }
+
+    /// <summary>The convolution path in use and the checks that chose it.</summary>
+    /// <param name="Path">The path in use.</param>
+    /// <param name="Checks">Every check run, in order; the last one passed.</param>
+    public sealed record ConvolutionPathSelection(ConvolutionPath Path, IReadOnlyList<ConvolutionCheck> Checks)
+    {
+        /// <summary>One line for logs: the path and every check.</summary>
+        /// <returns>The line.</returns>
+        public override string ToString() =>
+            $"Convolution path: {Path} (checked against float64: {string.Join("; ", Checks.Select(c => c.ToString()))})";
+    }
+}

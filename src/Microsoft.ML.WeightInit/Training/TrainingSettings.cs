@@ -1,0 +1,58 @@
+using System;
+using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Networks;
+
+namespace Microsoft.ML.WeightInit.Training
+{
+    /// <summary>The protocol of one fit (the seed article's: SGD with momentum on shuffled mini-batches).</summary>
+    public sealed record TrainingSettings
+    {
+        /// <summary>Passes over the training set (default 5).</summary>
+        public int NumberOfEpochs { get; init; } = 5;
+
+        /// <summary>Training images per SGD step (default 64).</summary>
+        public int BatchSize { get; init; } = 64;
+
+        /// <summary>Images per forward pass when validating (default 1000, as the article's test loader).</summary>
+        public int ValidationBatchSize { get; init; } = 1000;
+
+        /// <summary>SGD step size (default 0.01).</summary>
+        public double LearningRate { get; init; } = 0.01;
+
+        /// <summary>SGD momentum (default 0.5).</summary>
+        public double Momentum { get; init; } = 0.5;
+
+        /// <summary>Seed of the generator behind initialization and shuffling (default 1, as the PyTorch example).</summary>
+        public long Seed { get; init; } = 1;
+
+        /// <summary>The initializer of each (layer, weight/bias); default: PyTorch's own reset everywhere.</summary>
+        public Func<string, ParameterRole, IWeightInitializer> Initializers { get; init; } = (_, _) => new PyTorchDefaultInitializer();
+
+        /// <summary>Convolution path; null picks a verified one (<see cref="ConvolutionPathSelector"/>).</summary>
+        public ConvolutionPath? ConvolutionPath { get; init; }
+
+        /// <summary>libtorch intra-op threads; 0 leaves libtorch's default (one per core).</summary>
+        public int NumberOfThreads { get; init; }
+
+        /// <summary>Checks the values.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">A value out of range (the message names it).</exception>
+        public void Validate()
+        {
+            Require(NumberOfEpochs >= 1, nameof(NumberOfEpochs), NumberOfEpochs, "at least 1");
+            Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
+            Require(ValidationBatchSize >= 1, nameof(ValidationBatchSize), ValidationBatchSize, "at least 1");
+            Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a positive finite number");
+            Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
+            Require(NumberOfThreads >= 0, nameof(NumberOfThreads), NumberOfThreads, "0 (libtorch's default) or more");
+            ArgumentNullException.ThrowIfNull(Initializers, nameof(Initializers));
+        }
+
+        private static void Require(bool ok, string name, object value, string expected)
+        {
+            if (!ok)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"{name} must be {expected}; got {value}.");
+            }
+        }
+    }
+}
