@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.WeightInit.Scoring
+{
+    /// <summary>Maps one row at a time (what <c>PredictionEngine</c> uses).</summary>
+    internal sealed class ScoringRowMapper : IRowToRowMapper
+    {
+        private readonly ScoringSchema _schema;
+        private readonly CnnScorer _scorer;
+        private readonly DataViewSchema.Column _featureColumn;
+
+        public ScoringRowMapper(ScoringSchema schema, CnnScorer scorer, string featureColumn)
+        {
+            _schema = schema;
+            _scorer = scorer;
+            _featureColumn = schema.Input[featureColumn];
+        }
+
+        public DataViewSchema InputSchema => _schema.Input;
+
+        public DataViewSchema OutputSchema => _schema.Output;
+
+        public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
+        {
+            var list = dependingColumns.ToList();
+            var inputs = list.Where(c => c.Index < _schema.Input.Count).Select(c => _schema.Input[c.Index]).ToList();
+            if (list.Any(c => c.Index >= _schema.Input.Count) && !inputs.Contains(_featureColumn))
+            {
+                inputs.Add(_featureColumn);
+            }
+            return inputs;
+        }
+
+        public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            var active = activeColumns.ToList();
+            bool score = active.Any(c => c.Index == _schema.ScoreIndex);
+            bool predicted = active.Any(c => c.Index == _schema.PredictedLabelIndex);
+            return new MappedRow(_schema, input, score || predicted ? new SingleRowScorer(_scorer, input, _featureColumn) : null, score, predicted);
+        }
+
+        private sealed class MappedRow : DataViewRow
+        {
+            private readonly ScoringSchema _schema;
+            private readonly DataViewRow _input;
+            private readonly SingleRowScorer? _scorer;
+            private readonly bool _score;
+            private readonly bool _predicted;
+
+            public MappedRow(ScoringSchema schema, DataViewRow input, SingleRowScorer? scorer, bool score, bool predicted)
+            {
+                _schema = schema;
+                _input = input;
+                _scorer = scorer;
+                _score = score;
+                _predicted = predicted;
+            }
+
+            public override DataViewSchema Schema => _schema.Output;
+
+            public override long Position => _input.Position;
+
+            public override long Batch => _input.Batch;
+
+            public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+
+            public override bool IsColumnActive(DataViewSchema.Column column)
+            {
+                if (column.Index == _schema.ScoreIndex)
+                {
+                    return _score;
+                }
+                if (column.Index == _schema.PredictedLabelIndex)
+                {
+                    return _predicted;
+                }
+                return _input.IsColumnActive(_input.Schema[column.Index]);
+            }
+
+            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+                OutputGetters.Get<TValue>(_schema, column, IsColumnActive(column), _scorer?.Buffer!,
+                    c => _input.GetGetter<TValue>(_input.Schema[c.Index]));
+        }
+    }
+}
