@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.ML.WeightInit.Initializers;
 using TorchSharp;
 
@@ -16,14 +17,15 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>Initializes every layer's weight and bias in place.</summary>
         /// <param name="layers">Layers in construction order.</param>
         /// <param name="generator">Generator every draw comes from (seed it for reproducible weights).</param>
-        /// <param name="choose">The initializer for a (layer name, role).</param>
-        /// <exception cref="ArgumentException">An initializer rejects a parameter's shape.</exception>
-        public static void Initialize(IReadOnlyList<IParameterizedLayer> layers, torch.Generator generator,
-            Func<string, ParameterRole, IWeightInitializer> choose)
+        /// <param name="plan">Which initializer fills each (layer, weight/bias).</param>
+        /// <exception cref="ArgumentException">An initializer rejects a parameter's shape, or the plan overrides an
+        /// unknown layer.</exception>
+        public static void Initialize(IReadOnlyList<IParameterizedLayer> layers, torch.Generator generator, InitializerPlan plan)
         {
             ArgumentNullException.ThrowIfNull(layers);
             ArgumentNullException.ThrowIfNull(generator);
-            ArgumentNullException.ThrowIfNull(choose);
+            ArgumentNullException.ThrowIfNull(plan);
+            plan.Validate(layers.Select(l => l.LayerName));
             var reset = new PyTorchDefaultInitializer();
             foreach (var layer in layers)
             {
@@ -34,7 +36,7 @@ namespace Microsoft.ML.WeightInit.Networks
             {
                 foreach (var role in new[] { ParameterRole.Weight, ParameterRole.Bias })
                 {
-                    var initializer = choose(layer.LayerName, role);
+                    var initializer = plan.For(layer.LayerName, role);
                     if (initializer is not PyTorchDefaultInitializer)
                     {
                         Fill(layer, role, initializer, generator);

@@ -45,7 +45,7 @@ namespace Microsoft.ML.WeightInit.Training
             {
                 using (var generator = new Generator((ulong)settings.Seed))
                 {
-                    NetworkInitializer.Initialize(net.Layers, generator, settings.Initializers);
+                    NetworkInitializer.Initialize(net.Layers, generator, settings.Initialization);
                     var history = Train(net, train, validation, settings, generator, progress, log, cancellation);
                     return new TrainingOutcome(net, history, path);
                 }

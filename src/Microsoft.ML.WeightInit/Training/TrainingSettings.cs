@@ -26,7 +26,7 @@ namespace Microsoft.ML.WeightInit.Training
         public long Seed { get; init; } = 1;
 
         /// <summary>The initializer of each (layer, weight/bias); default: PyTorch's own reset everywhere.</summary>
-        public Func<string, ParameterRole, IWeightInitializer> Initializers { get; init; } = (_, _) => new PyTorchDefaultInitializer();
+        public InitializerPlan Initialization { get; init; } = InitializerPlan.PyTorchDefault;
 
         /// <summary>Convolution path; null picks a verified one (<see cref="ConvolutionPathSelector"/>).</summary>
         public ConvolutionPath? ConvolutionPath { get; init; }
@@ -44,7 +44,7 @@ namespace Microsoft.ML.WeightInit.Training
             Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a positive finite number");
             Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
             Require(NumberOfThreads >= 0, nameof(NumberOfThreads), NumberOfThreads, "0 (libtorch's default) or more");
-            ArgumentNullException.ThrowIfNull(Initializers, nameof(Initializers));
+            ArgumentNullException.ThrowIfNull(Initialization, nameof(Initialization));
         }
 
         private static void Require(bool ok, string name, object value, string expected)
