@@ -24,5 +24,7 @@ app.Configure(config =>
     config.SetApplicationName("weightinit");
     config.AddCommand<TrainCommand>("train")
         .WithDescription("Train the MNIST CNN with one initializer and print the per-epoch table and ML.NET's metrics (the default command).");
+    config.AddCommand<CompareCommand>("compare")
+        .WithDescription("Compare initializers as the seed article: one run per (initializer, seed), loss and accuracy tables (mean ± std over seeds), Markdown/CSV/JSON/PNG reports.");
 });
 return app.Run(args, cancellation.Token);

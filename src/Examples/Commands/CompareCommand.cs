@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML.WeightInit.Examples.Output;
+using Microsoft.ML.WeightInit.Examples.Output.Comparison;
+using Microsoft.ML.WeightInit.Experiments;
+using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Trainers;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Microsoft.ML.WeightInit.Examples.Commands
+{
+    /// <summary>
+    /// The seed article's experiment: trains the net once per (initializer, seed), prints the loss and accuracy tables
+    /// (epochs × initializers, mean ± std over seeds) and writes them as Markdown, CSV, JSON and a PNG plot.
+    /// </summary>
+    public sealed class CompareCommand : Command<CompareCommand.Settings>
+    {
+        /// <summary>Options of <c>compare</c>.</summary>
+        public sealed class Settings : DataSettings
+        {
+            /// <summary>Initializer text forms.</summary>
+            [CommandOption("-i|--init <INIT>")]
+            [Description("Weight initializers as text forms; repeat the option or separate them with commas or semicolons (commas inside parentheses belong to the form), e.g. -i \"xavier_uniform, kaiming_normal(mode=fan_out)\". Default: the article's ten: pytorch_default, zeros, ones, uniform, normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, orthogonal.")]
+            public string[] Init { get; init; } = Array.Empty<string>();
+
+            /// <summary>Bias initializer of the scheme rows.</summary>
+            [CommandOption("-b|--bias <INIT>")]
+            [Description("Bias initializer of every row but pytorch_default (which keeps its own bias reset). Default: zeros, as the article.")]
+            public string Bias { get; init; } = ZerosInitializer.SchemeName;
+
+            /// <summary>Epochs.</summary>
+            [CommandOption("-e|--epochs <N>")]
+            [Description("Epochs per run. Default: 5.")]
+            public int Epochs { get; init; } = InitCnnTrainer.Defaults.NumberOfEpochs;
+
+            /// <summary>Seeds.</summary>
+            [CommandOption("--seeds <LIST>")]
+            [Description("Seeds, comma-separated (e.g. 1,2,3); every initializer trains once per seed. Default: 1.")]
+            public string Seeds { get; init; } = "1";
+
+            /// <summary>Batch size.</summary>
+            [CommandOption("--batch-size <N>")]
+            [Description("Images per SGD step. Default: 64.")]
+            public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
+
+            /// <summary>Learning rate.</summary>
+            [CommandOption("--lr <RATE>")]
+            [Description("SGD learning rate. Default: 0.01.")]
+            public double LearningRate { get; init; } = InitCnnTrainer.Defaults.LearningRate;
+
+            /// <summary>Momentum.</summary>
+            [CommandOption("--momentum <M>")]
+            [Description("SGD momentum. Default: 0.5.")]
+            public double Momentum { get; init; } = InitCnnTrainer.Defaults.Momentum;
+
+            /// <summary>Threads.</summary>
+            [CommandOption("--threads <N>")]
+            [Description("libtorch threads; 0 = one per core. Default: 0.")]
+            public int Threads { get; init; }
+
+            /// <summary>Training rows kept.</summary>
+            [CommandOption("--train-rows <N>")]
+            [Description("Keep only the first N training images (0 = all). Default: 0.")]
+            public int TrainRows { get; init; }
+
+            /// <summary>Test rows kept.</summary>
+            [CommandOption("--test-rows <N>")]
+            [Description("Keep only the first N test images (0 = all). Default: 0.")]
+            public int TestRows { get; init; }
+
+            /// <summary>Output directory.</summary>
+            [CommandOption("-o|--out <DIR>")]
+            [Description("Directory for comparison.md, comparison.json, comparison-*.csv and comparison.png. Default: artifacts/compare.")]
+            public string Output { get; init; } = "artifacts/compare";
+
+            /// <summary>The initializer texts, split.</summary>
+            public IReadOnlyList<string> Initializers =>
+                Init.Length == 0 ? ComparisonOptions.ArticleInitializers : Init.SelectMany(SplitTopLevel).ToList();
+
+            /// <summary>The seeds, parsed.</summary>
+            public IReadOnlyList<long> SeedList => Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToList();
+
+            /// <summary>Checks every value before anything is loaded.</summary>
+            public override ValidationResult Validate()
+            {
+                foreach (string text in Initializers.Append(Bias))
+                {
+                    if (!WeightInitializer.TryParse(text, out _, out string? error))
+                    {
+                        return ValidationResult.Error(error!);
+                    }
+                }
+                if (Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Any(s => !long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) || SeedList.Count == 0)
+                {
+                    return ValidationResult.Error($"--seeds must be integers separated by commas, e.g. 1,2,3; got '{Seeds}'.");
+                }
+                if (SeedList.Distinct().Count() != SeedList.Count || Initializers.Distinct().Count() != Initializers.Count)
+                {
+                    return ValidationResult.Error("A seed or an initializer is listed twice.");
+                }
+                if (Epochs < 1 || BatchSize < 1 || TrainRows < 0 || TestRows < 0 || Threads < 0)
+                {
+                    return ValidationResult.Error("--epochs and --batch-size must be at least 1; --train-rows, --test-rows and --threads at least 0.");
+                }
+                return ValidationResult.Success();
+            }
+
+            /// <summary>Splits at commas and semicolons outside parentheses.</summary>
+            public static IEnumerable<string> SplitTopLevel(string text)
+            {
+                int depth = 0, start = 0;
+                for (int i = 0; i <= text.Length; i++)
+                {
+                    char ch = i < text.Length ? text[i] : ',';
+                    depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+                    if (depth == 0 && (ch == ',' || ch == ';'))
+                    {
+                        string part = text[start..i].Trim();
+                        if (part.Length > 0)
+                        {
+                            yield return part;
+                        }
+                        start = i + 1;
+                    }
+                }
+            }
+        }
+
+        /// <inheritdoc/>
+        public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+        {
+            var watch = Stopwatch.StartNew();
+            var mlContext = new MLContext(seed: 0);
+            var data = MnistData.Load(mlContext, settings);
+            var train = settings.TrainRows > 0 ? mlContext.Data.TakeRows(data.Train, settings.TrainRows) : data.Train;
+            var test = settings.TestRows > 0 ? mlContext.Data.TakeRows(data.Test, settings.TestRows) : data.Test;
+            string description = data.Description
+                + (settings.TrainRows > 0 ? $", first {settings.TrainRows} training rows" : string.Empty)
+                + (settings.TestRows > 0 ? $", first {settings.TestRows} test rows" : string.Empty);
+            var options = new ComparisonOptions
+            {
+                Initializers = settings.Initializers,
+                BiasInitializer = settings.Bias,
+                Seeds = settings.SeedList,
+                NumberOfEpochs = settings.Epochs,
+                BatchSize = settings.BatchSize,
+                LearningRate = settings.LearningRate,
+                Momentum = settings.Momentum,
+                NumberOfThreads = settings.Threads,
+            };
+            var c = CultureInfo.InvariantCulture;
+            AnsiConsole.MarkupLineInterpolated($"Data: [bold]{description}[/]");
+            AnsiConsole.MarkupLineInterpolated($"Initializers: [bold]{string.Join(", ", options.Initializers)}[/]; biases {options.BiasInitializer} (pytorch_default keeps its own)");
+            AnsiConsole.MarkupLineInterpolated($"Seeds {string.Join(",", options.Seeds)}, {options.NumberOfEpochs} epochs, batch {options.BatchSize}, lr {options.LearningRate.ToString(c)}, momentum {options.Momentum.ToString(c)}; Ctrl+C stops after the current batch and keeps the finished runs.");
+
+            var result = ComparisonProgressDisplay.Run(progress =>
+                InitializerComparison.Run(mlContext, train, test, options, progress, cancellationToken));
+            var summary = ComparisonSummary.Create(result);
+            ComparisonTables.Write(summary);
+            var files = ComparisonReportFiles.Write(settings.Output, summary, description);
+            AnsiConsole.MarkupLineInterpolated($"Wrote {string.Join(", ", files)}");
+            AnsiConsole.MarkupLineInterpolated($"Wall time: {watch.Elapsed.TotalSeconds.ToString("F0", c)} s ({result.Seconds.ToString("F0", c)} s training {result.Runs.Count} runs)");
+            if (!result.IsComplete)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]Cancelled: {result.Runs.Count} of {result.PlannedRuns} runs finished; the reports hold those and say INCOMPLETE.[/]");
+                return 130;
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.WeightInit.Experiments;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
+using SkiaSharp;
+
+namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
+{
+    /// <summary>
+    /// The curves as one PNG (OxyPlot rendered with SkiaSharp): average test loss (log scale) and test accuracy vs
+    /// epoch, one line per initializer at the mean over seeds, with a band of ± one sample standard deviation; when
+    /// some initializers did not learn, a third panel zooms on the accuracy of those that did.
+    /// </summary>
+    public static class CurvePlot
+    {
+        private const int PanelWidth = 620;
+        private const int PanelHeight = 460;
+        private const int LegendWidth = 260;
+
+        private static readonly OxyColor[] Palette =
+        {
+            OxyColor.Parse("#1f77b4"), OxyColor.Parse("#ff7f0e"), OxyColor.Parse("#2ca02c"), OxyColor.Parse("#d62728"),
+            OxyColor.Parse("#9467bd"), OxyColor.Parse("#8c564b"), OxyColor.Parse("#e377c2"), OxyColor.Parse("#7f7f7f"),
+            OxyColor.Parse("#bcbd22"), OxyColor.Parse("#17becf"),
+        };
+
+        private static readonly LineStyle[] Styles = { LineStyle.Solid, LineStyle.Dash, LineStyle.Dot, LineStyle.DashDot };
+
+        /// <summary>Writes the PNG.</summary>
+        /// <param name="path">Destination file.</param>
+        /// <param name="summary">The summarized comparison.</param>
+        public static void Write(string path, ComparisonSummary summary)
+        {
+            var learned = summary.Result.Initializers
+                .Where(i => summary.Result.RunsOf(i).Count > 0 && summary.Result.RunsOf(i).All(r => r.Status == RunStatus.Learned)).ToList();
+            var panels = new List<PlotModel>
+            {
+                Panel(summary, summary.Loss, summary.Result.Initializers, "Average test loss (NLL, nats, log scale)", logarithmic: true),
+                Panel(summary, summary.Accuracy, summary.Result.Initializers, "Test accuracy", logarithmic: false),
+            };
+            if (learned.Count > 0 && learned.Count < summary.Result.Initializers.Count)
+            {
+                panels.Add(Panel(summary, summary.Accuracy, learned, "Test accuracy of the initializers that learned", logarithmic: false));
+            }
+            // The legend sits right of the full accuracy panel, which has every initializer.
+            const int legendPanel = 1;
+            panels[legendPanel].Legends.Add(new Legend
+            {
+                LegendPlacement = LegendPlacement.Outside,
+                LegendPosition = LegendPosition.RightTop,
+                LegendFontSize = 12,
+            });
+
+            int width = panels.Count * PanelWidth + LegendWidth;
+            using var surface = SKSurface.Create(new SKImageInfo(width, PanelHeight));
+            surface.Canvas.Clear(SKColors.White);
+            int x = 0;
+            for (int p = 0; p < panels.Count; p++)
+            {
+                int panelWidth = p == legendPanel ? PanelWidth + LegendWidth : PanelWidth;
+                using var bitmap = Render(panels[p], panelWidth);
+                surface.Canvas.DrawBitmap(bitmap, x, 0);
+                x += panelWidth;
+            }
+            using var image = surface.Snapshot();
+            using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+            using var file = File.Create(path);
+            data.SaveTo(file);
+        }
+
+        private static SKBitmap Render(PlotModel model, int width)
+        {
+            using var stream = new MemoryStream();
+            new OxyPlot.SkiaSharp.PngExporter { Width = width, Height = PanelHeight }.Export(model, stream);
+            stream.Position = 0;
+            return SKBitmap.Decode(stream);
+        }
+
+        private static PlotModel Panel(ComparisonSummary summary, SummaryTable table, IReadOnlyList<string> initializers, string title, bool logarithmic)
+        {
+            var result = summary.Result;
+            string spread = result.Options.Seeds.Count > 1 ? $"mean ± std over {result.Options.Seeds.Count} seeds" : $"seed {result.Options.Seeds[0]}";
+            var model = new PlotModel
+            {
+                Title = title,
+                Subtitle = spread + (result.IsComplete ? string.Empty : " — INCOMPLETE"),
+                DefaultFont = "DejaVu Sans",
+                TitleFontSize = 14,
+                SubtitleFontSize = 11,
+                Background = OxyColors.White,
+            };
+            model.Axes.Add(new LinearAxis
+            {
+                Position = AxisPosition.Bottom,
+                Title = "Epoch",
+                Minimum = 0.8,
+                Maximum = table.Epochs + 0.2,
+                MajorStep = 1,
+                MinorStep = 1,
+                MajorGridlineStyle = LineStyle.Dot,
+            });
+            model.Axes.Add(logarithmic
+                ? new LogarithmicAxis { Position = AxisPosition.Left, Title = table.Metric, MajorGridlineStyle = LineStyle.Dot }
+                : new LinearAxis { Position = AxisPosition.Left, Title = table.Metric, MajorGridlineStyle = LineStyle.Dot });
+
+            foreach (string initializer in initializers)
+            {
+                int index = result.Initializers.ToList().IndexOf(initializer);
+                var color = Palette[index % Palette.Length];
+                var cells = Enumerable.Range(1, table.Epochs).Select(e => (Epoch: e, Cell: table[e, initializer]))
+                    .Where(x => x.Cell.N > 0 && double.IsFinite(x.Cell.Mean) && (!logarithmic || x.Cell.Mean > 0)).ToList();
+                if (cells.Count == 0)
+                {
+                    continue;
+                }
+                if (cells.Any(x => x.Cell.N > 1 && double.IsFinite(x.Cell.Std)))
+                {
+                    var band = new AreaSeries
+                    {
+                        Color = OxyColors.Transparent,
+                        Fill = OxyColor.FromAColor(50, color),
+                        StrokeThickness = 0,
+                        RenderInLegend = false,
+                    };
+                    foreach (var (epoch, cell) in cells)
+                    {
+                        double std = double.IsFinite(cell.Std) ? cell.Std : 0;
+                        double low = logarithmic ? Math.Max(cell.Mean - std, cell.Mean / 10) : cell.Mean - std;
+                        band.Points.Add(new DataPoint(epoch, low));
+                        band.Points2.Add(new DataPoint(epoch, cell.Mean + std));
+                    }
+                    model.Series.Add(band);
+                }
+                var line = new LineSeries
+                {
+                    Title = initializer,
+                    Color = color,
+                    LineStyle = Styles[index / Palette.Length % Styles.Length],
+                    StrokeThickness = 2,
+                    MarkerType = MarkerType.Circle,
+                    MarkerSize = 3,
+                    MarkerFill = color,
+                };
+                line.Points.AddRange(cells.Select(x => new DataPoint(x.Epoch, x.Cell.Mean)));
+                model.Series.Add(line);
+            }
+            return model;
+        }
+    }
+}

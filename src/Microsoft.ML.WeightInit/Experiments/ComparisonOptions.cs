@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Trainers;
+
+namespace Microsoft.ML.WeightInit.Experiments
+{
+    /// <summary>
+    /// What <see cref="InitializerComparison"/> trains: which initializers, how many epochs, which seeds, and the
+    /// protocol of every run (the seed article's by default: batch 64, SGD lr 0.01, momentum 0.5, 5 epochs).
+    /// </summary>
+    public sealed record ComparisonOptions
+    {
+        /// <summary>The seed article's ten weight initializers, in its order.</summary>
+        public static IReadOnlyList<string> ArticleInitializers { get; } = new[]
+        {
+            "pytorch_default", "zeros", "ones", "uniform", "normal",
+            "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal",
+        };
+
+        /// <summary>Weight initializers as text forms (<see cref="WeightInitializer.Parse(string)"/>), one table column
+        /// each, labelled by the text as given. Default: <see cref="ArticleInitializers"/>.</summary>
+        public IReadOnlyList<string> Initializers { get; init; } = ArticleInitializers;
+
+        /// <summary>Bias initializer (text form) of every run whose weights are not <c>pytorch_default</c>. Default
+        /// <c>zeros</c>: the article zeroes biases to compare weight schemes strictly.</summary>
+        public string BiasInitializer { get; init; } = ZerosInitializer.SchemeName;
+
+        /// <summary>Whether the <c>pytorch_default</c> weight row keeps PyTorch's own bias reset U(±1/√fan_in)
+        /// instead of <see cref="BiasInitializer"/> (the article's baseline). Default true.</summary>
+        public bool PyTorchDefaultKeepsItsBias { get; init; } = true;
+
+        /// <summary>Seeds; every initializer trains once per seed. Default: { 1 }.</summary>
+        public IReadOnlyList<long> Seeds { get; init; } = new long[] { 1 };
+
+        /// <summary>Epochs per run (≥ 1). Default 5.</summary>
+        public int NumberOfEpochs { get; init; } = InitCnnTrainer.Defaults.NumberOfEpochs;
+
+        /// <summary>Training images per SGD step (≥ 1). Default 64.</summary>
+        public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
+
+        /// <summary>Test images per forward pass (≥ 1). Default 1000.</summary>
+        public int ValidationBatchSize { get; init; } = InitCnnTrainer.Defaults.ValidationBatchSize;
+
+        /// <summary>SGD step size (&gt; 0). Default 0.01.</summary>
+        public double LearningRate { get; init; } = InitCnnTrainer.Defaults.LearningRate;
+
+        /// <summary>SGD momentum in [0, 1). Default 0.5.</summary>
+        public double Momentum { get; init; } = InitCnnTrainer.Defaults.Momentum;
+
+        /// <summary>Subtracted from every pixel value before the network. Default 0.1307 (MNIST).</summary>
+        public float NormalizationMean { get; init; } = InitCnnTrainer.Defaults.NormalizationMean;
+
+        /// <summary>Divides every centred pixel value (&gt; 0). Default 0.3081 (MNIST).</summary>
+        public float NormalizationStd { get; init; } = InitCnnTrainer.Defaults.NormalizationStd;
+
+        /// <summary>libtorch intra-op threads; 0 leaves libtorch's default (one per core). Default 0.</summary>
+        public int NumberOfThreads { get; init; }
+
+        /// <summary>Label column of the data views: a key type (use <c>MapValueToKey</c>). Default <c>Label</c>.</summary>
+        public string LabelColumnName { get; init; } = ColumnNames.Label;
+
+        /// <summary>Feature column of the data views: a known-size vector of Single. Default <c>Features</c>.</summary>
+        public string FeatureColumnName { get; init; } = ColumnNames.Features;
+
+        /// <summary>When a run that trained every epoch counts as stuck. Default <see cref="LearningCriterion.Default"/>.</summary>
+        public LearningCriterion LearningCriterion { get; init; } = LearningCriterion.Default;
+
+        /// <summary>Parses every initializer and checks every value.</summary>
+        /// <returns>(label, weight initializer, bias initializer) per column, in order.</returns>
+        /// <exception cref="FormatException">An initializer text does not parse (the message names it and lists the
+        /// known schemes).</exception>
+        /// <exception cref="ArgumentException">No initializer or seed, a repeated label or seed, or a value out of range.</exception>
+        public IReadOnlyList<(string Label, IWeightInitializer Weight, IWeightInitializer Bias)> ResolveInitializers()
+        {
+            if (Initializers is null || Initializers.Count == 0)
+            {
+                throw new ArgumentException("At least one initializer is needed.", nameof(Initializers));
+            }
+            if (Seeds is null || Seeds.Count == 0)
+            {
+                throw new ArgumentException("At least one seed is needed.", nameof(Seeds));
+            }
+            if (Seeds.Distinct().Count() != Seeds.Count)
+            {
+                throw new ArgumentException($"Seeds repeat: {string.Join(", ", Seeds)}.", nameof(Seeds));
+            }
+            var labels = Initializers.Select(t => (t ?? string.Empty).Trim()).ToList();
+            var repeated = labels.GroupBy(l => l, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (repeated is not null)
+            {
+                throw new ArgumentException($"Initializer '{repeated.Key}' is listed twice.", nameof(Initializers));
+            }
+            if (!(NormalizationStd > 0) || !float.IsFinite(NormalizationStd) || !float.IsFinite(NormalizationMean))
+            {
+                throw new ArgumentOutOfRangeException(nameof(NormalizationStd), NormalizationStd,
+                    "NormalizationMean must be finite and NormalizationStd finite and > 0.");
+            }
+            var bias = WeightInitializer.Parse(BiasInitializer);
+            return labels.Select(label =>
+            {
+                var weight = WeightInitializer.Parse(label);
+                IWeightInitializer b = PyTorchDefaultKeepsItsBias && weight is PyTorchDefaultInitializer ? weight : bias;
+                return (label, (IWeightInitializer)weight, b);
+            }).ToList();
+        }
+    }
+}

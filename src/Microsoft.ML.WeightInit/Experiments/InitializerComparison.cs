@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML.Data;
+using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Networks;
+using Microsoft.ML.WeightInit.Training;
+
+namespace Microsoft.ML.WeightInit.Experiments
+{
+    /// <summary>
+    /// The seed article's experiment: trains the MNIST CNN once per (weight initializer, seed) with the same protocol
+    /// and records, per epoch, the average test NLL and the test accuracy, then ML.NET's Evaluate metrics of the
+    /// trained model. Summarize the result with <see cref="ComparisonSummary"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>Protocol: biases are zeroed (<see cref="ComparisonOptions.BiasInitializer"/>) for every scheme, while the
+    /// <c>pytorch_default</c> row keeps PyTorch's own bias reset, as in the article. Each run seeds its own generator
+    /// (initialization and shuffling), so a run does not depend on which runs came before it.</para>
+    /// <para>Failures are results, not exceptions: a run whose training loss becomes NaN/∞ is
+    /// <see cref="RunStatus.Diverged"/> (with the epoch and step), a run that does not learn is
+    /// <see cref="RunStatus.Stuck"/> (<see cref="LearningCriterion"/>), an initializer that rejects a parameter
+    /// makes its run <see cref="RunStatus.Failed"/>; the comparison goes on with the next run. Cancellation stops
+    /// between batches; the runs finished before are returned with <see cref="ComparisonResult.IsComplete"/> false.</para>
+    /// <para>The data are copied into tensors once and shared by every run.</para>
+    /// </remarks>
+    public static class InitializerComparison
+    {
+        /// <summary>Loads <paramref name="train"/> and <paramref name="test"/> into tensors once and runs the comparison.</summary>
+        /// <param name="mlContext">The context used for Evaluate (and its log).</param>
+        /// <param name="train">Training rows: a key label of K ≥ 2 values and a known-size Single feature vector
+        /// (784 pixels in [0, 1] for MNIST).</param>
+        /// <param name="test">Test rows, same columns: scored after every epoch and evaluated after the last.</param>
+        /// <param name="options">What to train; null means the article's ten initializers, 5 epochs, seed 1.</param>
+        /// <param name="progress">Receives run starts, every batch and run ends, or null.</param>
+        /// <param name="cancellation">Stops between batches; finished runs are kept.</param>
+        /// <returns>The finished runs.</returns>
+        /// <exception cref="FormatException">An initializer text does not parse.</exception>
+        /// <exception cref="ArgumentException">Bad options, or columns of the wrong type (the message names them).</exception>
+        /// <exception cref="InvalidOperationException">No rows, a missing label or a non-finite feature.</exception>
+        public static ComparisonResult Run(MLContext mlContext, IDataView train, IDataView test, ComparisonOptions? options = null,
+            IProgress<ComparisonProgress>? progress = null, CancellationToken cancellation = default)
+        {
+            ArgumentNullException.ThrowIfNull(mlContext);
+            ArgumentNullException.ThrowIfNull(train);
+            ArgumentNullException.ThrowIfNull(test);
+            options ??= new ComparisonOptions();
+            options.ResolveInitializers();
+            var shape = ShapeOf(train.Schema, options);
+            var testShape = ShapeOf(test.Schema, options);
+            if (testShape != shape)
+            {
+                throw new ArgumentException(
+                    $"The test data has images {testShape.Channels}×{testShape.Height}×{testShape.Width} with {testShape.Classes} classes; the training data has {shape.Channels}×{shape.Height}×{shape.Width} with {shape.Classes}.",
+                    nameof(test));
+            }
+            var columns = new InputColumns(options.LabelColumnName, options.FeatureColumnName);
+            using var trainTensors = TensorDataset.FromDataView(train, columns, shape, options.NormalizationMean, options.NormalizationStd);
+            using var testTensors = TensorDataset.FromDataView(test, columns, shape, options.NormalizationMean, options.NormalizationStd);
+            return Run(mlContext, trainTensors, testTensors, test, options, progress, cancellation);
+        }
+
+        /// <summary>Runs the comparison on data already in tensors (normalized as the options say).</summary>
+        /// <param name="mlContext">The context used for Evaluate (and its log).</param>
+        /// <param name="train">Training images and labels.</param>
+        /// <param name="test">Test images and labels, scored after every epoch.</param>
+        /// <param name="testView">The same test rows as a data view (raw pixels, key label) for ML.NET's Evaluate after
+        /// the last epoch, or null to skip Evaluate (<see cref="RunResult.Evaluation"/> stays null).</param>
+        /// <param name="options">What to train; null means the article's ten initializers, 5 epochs, seed 1.</param>
+        /// <param name="progress">Receives run starts, every batch and run ends, or null.</param>
+        /// <param name="cancellation">Stops between batches; finished runs are kept.</param>
+        /// <returns>The finished runs.</returns>
+        /// <exception cref="FormatException">An initializer text does not parse.</exception>
+        /// <exception cref="ArgumentException">Bad options, or train and test of different shapes.</exception>
+        public static ComparisonResult Run(MLContext mlContext, TensorDataset train, TensorDataset test, IDataView? testView,
+            ComparisonOptions? options = null, IProgress<ComparisonProgress>? progress = null, CancellationToken cancellation = default)
+        {
+            ArgumentNullException.ThrowIfNull(mlContext);
+            ArgumentNullException.ThrowIfNull(train);
+            ArgumentNullException.ThrowIfNull(test);
+            options ??= new ComparisonOptions();
+            var columns = options.ResolveInitializers();
+            if (train.Shape != test.Shape)
+            {
+                throw new ArgumentException("The training and test tensors have different image shapes or class counts.", nameof(test));
+            }
+            var profile = TestSetProfile.Of(test);
+            var labelAnnotations = testView?.Schema.GetColumnOrNull(options.LabelColumnName)?.Annotations;
+            var runs = new List<RunResult>();
+            int planned = columns.Count * options.Seeds.Count;
+            var watch = Stopwatch.StartNew();
+            bool complete = true;
+            int index = 0;
+            foreach (long seed in options.Seeds)
+            {
+                foreach (var (label, weight, bias) in columns)
+                {
+                    if (cancellation.IsCancellationRequested)
+                    {
+                        complete = false;
+                        break;
+                    }
+                    int runIndex = index++;
+                    progress?.Report(new ComparisonProgress(runIndex, planned, label, seed, options.NumberOfEpochs, null, null));
+                    var batches = progress is null ? null : new BatchProgress(p =>
+                        progress.Report(new ComparisonProgress(runIndex, planned, label, seed, options.NumberOfEpochs, p, null)));
+                    RunResult? run;
+                    try
+                    {
+                        run = RunOne(mlContext, train, test, testView, labelAnnotations, options, profile, label, weight, bias, seed,
+                            batches, cancellation);
+                    }
+                    catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                    {
+                        complete = false;
+                        break;
+                    }
+                    runs.Add(run);
+                    progress?.Report(new ComparisonProgress(runIndex, planned, label, seed, options.NumberOfEpochs, null, run));
+                }
+                if (!complete)
+                {
+                    break;
+                }
+            }
+            return new ComparisonResult(options, columns.Select(c => c.Label).ToArray(), runs, planned,
+                complete && runs.Count == planned, profile, train.Count, watch.Elapsed.TotalSeconds);
+        }
+
+        private static RunResult RunOne(MLContext mlContext, TensorDataset train, TensorDataset test, IDataView? testView,
+            DataViewSchema.Annotations? labelAnnotations, ComparisonOptions options, TestSetProfile profile, string label,
+            IWeightInitializer weight, IWeightInitializer bias, long seed, IProgress<TrainingProgress>? batches,
+            CancellationToken cancellation)
+        {
+            var settings = new TrainingSettings
+            {
+                NumberOfEpochs = options.NumberOfEpochs,
+                BatchSize = options.BatchSize,
+                ValidationBatchSize = options.ValidationBatchSize,
+                LearningRate = options.LearningRate,
+                Momentum = options.Momentum,
+                Seed = seed,
+                NumberOfThreads = options.NumberOfThreads,
+                Initialization = new InitializerPlan(weight, bias),
+            };
+            var watch = Stopwatch.StartNew();
+            RunResult Result(RunStatus status, IReadOnlyList<EpochMetrics> history, RunDivergence? divergence, RunEvaluation? evaluation, string? note) =>
+                new(label, weight.TextForm, bias.TextForm, seed, status, history, divergence, evaluation, watch.Elapsed.TotalSeconds, note);
+
+            TrainingOutcome outcome;
+            try
+            {
+                outcome = TrainingLoop.Run(train, test, settings, batches, log: null, cancellation);
+            }
+            catch (TrainingDivergedException e)
+            {
+                return Result(RunStatus.Diverged, e.CompletedEpochs, new RunDivergence(e.Epoch, e.Step, e.Loss), null,
+                    string.Create(CultureInfo.InvariantCulture, $"training loss became {e.Loss} at epoch {e.Epoch}, step {e.Step}"));
+            }
+            catch (ArgumentException e)
+            {
+                return Result(RunStatus.Failed, Array.Empty<EpochMetrics>(), null, null, e.Message);
+            }
+
+            using var model = ComparisonModel.Create(mlContext, outcome, settings, options, labelAnnotations);
+            var last = outcome.History[^1];
+            var (status, reason) = options.LearningCriterion.Classify(last.ValidationLoss, last.ValidationAccuracy, profile);
+            RunEvaluation? evaluation = null;
+            if (testView is not null)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(testView), options.LabelColumnName);
+                evaluation = new RunEvaluation(metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss);
+            }
+            return Result(status, outcome.History, null, evaluation, reason);
+        }
+
+        private static ImageShape ShapeOf(DataViewSchema schema, ComparisonOptions options)
+        {
+            int classes = InputColumns.CheckLabel(schema, options.LabelColumnName);
+            var (c, h, w) = InputColumns.CheckFeatures(schema, options.FeatureColumnName);
+            return new ImageShape(c, h, w, classes);
+        }
+
+        /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+        private sealed class BatchProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+        {
+            public void Report(TrainingProgress value) => report(value);
+        }
+    }
+}

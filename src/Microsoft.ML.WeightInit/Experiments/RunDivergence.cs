@@ -1,0 +1,8 @@
+namespace Microsoft.ML.WeightInit.Experiments
+{
+    /// <summary>Where a run's training loss stopped being finite.</summary>
+    /// <param name="Epoch">1-based epoch.</param>
+    /// <param name="Step">1-based batch within that epoch.</param>
+    /// <param name="Loss">The batch loss seen (NaN or ±∞).</param>
+    public sealed record RunDivergence(int Epoch, int Step, double Loss);
+}
