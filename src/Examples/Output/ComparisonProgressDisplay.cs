@@ -36,11 +36,13 @@ namespace Microsoft.ML.WeightInit.Examples.Output
                 .Start(context =>
                 {
                     ProgressTask? task = null;
+                    string current = string.Empty;
                     result = compare(new SynchronousProgress(p =>
                     {
                         string label = Markup.Escape($"[{p.RunIndex + 1}/{p.RunCount}] {p.Initializer} seed {p.Seed}");
                         if (p.Training is null && p.Finished is null)
                         {
+                            current = label;
                             task = context.AddTask(label, maxValue: 1);
                             return;
                         }
@@ -66,6 +68,12 @@ namespace Microsoft.ML.WeightInit.Examples.Output
                             task.StopTask();
                         }
                     }));
+                    if (task is { IsFinished: false })
+                    {
+                        // Cancelled mid-run: that run is dropped from the results.
+                        task.Description = $"{current}: [yellow]cancelled (not in the results)[/]";
+                        task.StopTask();
+                    }
                 });
             return result;
         }
