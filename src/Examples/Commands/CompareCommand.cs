@@ -9,6 +9,7 @@ using Microsoft.ML.WeightInit.Examples.Output;
 using Microsoft.ML.WeightInit.Examples.Output.Comparison;
 using Microsoft.ML.WeightInit.Experiments;
 using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Trainers;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -161,6 +162,9 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             AnsiConsole.MarkupLineInterpolated($"Initializers: [bold]{string.Join(", ", options.Initializers)}[/]; biases {options.BiasInitializer} (pytorch_default keeps its own)");
             AnsiConsole.MarkupLineInterpolated($"Seeds {string.Join(",", options.Seeds)}, {options.NumberOfEpochs} epochs, batch {options.BatchSize}, lr {options.LearningRate.ToString(c)}, momentum {options.Momentum.ToString(c)}; Ctrl+C stops after the current batch and keeps the finished runs.");
 
+            // The verified convolution path is chosen once per process; say which before the live display starts.
+            TorchRuntime.EnsureInitialized();
+            AnsiConsole.MarkupLineInterpolated($"[grey]{ConvolutionPathSelector.Current}[/]");
             var result = ComparisonProgressDisplay.Run(progress =>
                 InitializerComparison.Run(mlContext, train, test, options, progress, cancellationToken));
             var summary = ComparisonSummary.Create(result);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Trainers;
+using Microsoft.ML.WeightInit.Training;
 
 namespace Microsoft.ML.WeightInit.Experiments
 {
@@ -67,11 +68,28 @@ namespace Microsoft.ML.WeightInit.Experiments
         /// <summary>When a run that trained every epoch counts as stuck. Default <see cref="LearningCriterion.Default"/>.</summary>
         public LearningCriterion LearningCriterion { get; init; } = LearningCriterion.Default;
 
+        /// <summary>The protocol of one run.</summary>
+        /// <param name="seed">The run's seed.</param>
+        /// <param name="plan">The run's initializers.</param>
+        /// <returns>The training settings.</returns>
+        public TrainingSettings TrainingSettings(long seed, InitializerPlan plan) => new()
+        {
+            NumberOfEpochs = NumberOfEpochs,
+            BatchSize = BatchSize,
+            ValidationBatchSize = ValidationBatchSize,
+            LearningRate = LearningRate,
+            Momentum = Momentum,
+            Seed = seed,
+            NumberOfThreads = NumberOfThreads,
+            Initialization = plan,
+        };
+
         /// <summary>Parses every initializer and checks every value.</summary>
         /// <returns>(label, weight initializer, bias initializer) per column, in order.</returns>
         /// <exception cref="FormatException">An initializer text does not parse (the message names it and lists the
         /// known schemes).</exception>
-        /// <exception cref="ArgumentException">No initializer or seed, a repeated label or seed, or a value out of range.</exception>
+        /// <exception cref="ArgumentException">No initializer or seed, a repeated label or seed, or a value out of range
+        /// (epochs, batch sizes, learning rate, momentum, threads, normalization).</exception>
         public IReadOnlyList<(string Label, IWeightInitializer Weight, IWeightInitializer Bias)> ResolveInitializers()
         {
             if (Initializers is null || Initializers.Count == 0)
@@ -97,6 +115,7 @@ namespace Microsoft.ML.WeightInit.Experiments
                 throw new ArgumentOutOfRangeException(nameof(NormalizationStd), NormalizationStd,
                     "NormalizationMean must be finite and NormalizationStd finite and > 0.");
             }
+            TrainingSettings(1, InitializerPlan.PyTorchDefault).Validate();
             var bias = WeightInitializer.Parse(BiasInitializer);
             return labels.Select(label =>
             {

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Training;
@@ -29,6 +30,10 @@ namespace Microsoft.ML.WeightInit.Experiments
     /// </remarks>
     public static class InitializerComparison
     {
+        /// <summary>Name under which the comparison logs to <c>MLContext.Log</c> (one line per epoch, and the
+        /// convolution path).</summary>
+        public const string LoadName = "InitializerComparison";
+
         /// <summary>Loads <paramref name="train"/> and <paramref name="test"/> into tensors once and runs the comparison.</summary>
         /// <param name="mlContext">The context used for Evaluate (and its log).</param>
         /// <param name="train">Training rows: a key label of K ≥ 2 values and a known-size Single feature vector
@@ -88,6 +93,11 @@ namespace Microsoft.ML.WeightInit.Experiments
                 throw new ArgumentException("The training and test tensors have different image shapes or class counts.", nameof(test));
             }
             var profile = TestSetProfile.Of(test);
+            var host = ((IHostEnvironment)mlContext).Register(LoadName);
+            using var channel = host.Start("Comparison");
+            Action<string> log = line => channel.Info(MessageSensitivity.None, line);
+            log(string.Create(CultureInfo.InvariantCulture,
+                $"Comparison: {columns.Count} initializers × {options.Seeds.Count} seeds, {train.Count} training and {test.Count} test images; test majority share {profile.MajorityShare:F4}, class-prior cross-entropy {profile.PriorCrossEntropy:F4}."));
             var labelAnnotations = testView?.Schema.GetColumnOrNull(options.LabelColumnName)?.Annotations;
             var runs = new List<RunResult>();
             int planned = columns.Count * options.Seeds.Count;
@@ -111,7 +121,7 @@ namespace Microsoft.ML.WeightInit.Experiments
                     try
                     {
                         run = RunOne(mlContext, train, test, testView, labelAnnotations, options, profile, label, weight, bias, seed,
-                            batches, cancellation);
+                            batches, log, cancellation);
                     }
                     catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
                     {
@@ -133,19 +143,9 @@ namespace Microsoft.ML.WeightInit.Experiments
         private static RunResult RunOne(MLContext mlContext, TensorDataset train, TensorDataset test, IDataView? testView,
             DataViewSchema.Annotations? labelAnnotations, ComparisonOptions options, TestSetProfile profile, string label,
             IWeightInitializer weight, IWeightInitializer bias, long seed, IProgress<TrainingProgress>? batches,
-            CancellationToken cancellation)
+            Action<string> log, CancellationToken cancellation)
         {
-            var settings = new TrainingSettings
-            {
-                NumberOfEpochs = options.NumberOfEpochs,
-                BatchSize = options.BatchSize,
-                ValidationBatchSize = options.ValidationBatchSize,
-                LearningRate = options.LearningRate,
-                Momentum = options.Momentum,
-                Seed = seed,
-                NumberOfThreads = options.NumberOfThreads,
-                Initialization = new InitializerPlan(weight, bias),
-            };
+            var settings = options.TrainingSettings(seed, new InitializerPlan(weight, bias));
             var watch = Stopwatch.StartNew();
             RunResult Result(RunStatus status, IReadOnlyList<EpochMetrics> history, RunDivergence? divergence, RunEvaluation? evaluation, string? note) =>
                 new(label, weight.TextForm, bias.TextForm, seed, status, history, divergence, evaluation, watch.Elapsed.TotalSeconds, note);
@@ -153,7 +153,7 @@ namespace Microsoft.ML.WeightInit.Experiments
             TrainingOutcome outcome;
             try
             {
-                outcome = TrainingLoop.Run(train, test, settings, batches, log: null, cancellation);
+                outcome = TrainingLoop.Run(train, test, settings, batches, line => log($"{label} seed {seed}: {line}"), cancellation);
             }
             catch (TrainingDivergedException e)
             {
