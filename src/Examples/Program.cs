@@ -1,2 +1,28 @@
-// Entry point of the Examples app (commands are added as the library grows).
-return 0;
+using System;
+using System.Threading;
+using Microsoft.ML.WeightInit.Examples.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+// The Examples app: `train` (default), and the experiment commands. Ctrl+C cancels the running command cleanly.
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+if (Console.IsOutputRedirected)
+{
+    // Piped or logged output: wide enough for the tables, no live redraws.
+    AnsiConsole.Profile.Width = 160;
+}
+
+var app = new CommandApp<TrainCommand>();
+app.Configure(config =>
+{
+    config.SetApplicationName("weightinit");
+    config.AddCommand<TrainCommand>("train")
+        .WithDescription("Train the MNIST CNN with one initializer and print the per-epoch table and ML.NET's metrics (the default command).");
+});
+return app.Run(args, cancellation.Token);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (Release) and ends with one line: "N passed, N failed".
+# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Initializers").
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+# The PyTorch parity tests use Debian's python3-torch (PyTorch 1.13) as the oracle.
+if ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1; then
+  echo "Installing python3-torch (the PyTorch oracle of the parity tests)..."
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi
+  if [ "$sudo" = none ]; then
+    echo "warning: cannot install python3-torch without root; the parity tests will fail. Run: sudo apt-get install -y python3-torch" >&2
+  else
+    $sudo apt-get install -y -q python3-torch >/dev/null 2>&1 \
+      || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo apt-get install -y -q python3-torch >/dev/null 2>&1; } \
+      || echo "warning: apt-get install python3-torch failed; the parity tests will fail." >&2
+  fi
+fi
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+dotnet test Extensions.sln -c Release --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+status=$?
+
+trx=$(ls "$results"/*.trx 2>/dev/null | head -n 1)
+if [ -z "$trx" ]; then
+  echo "dotnet test produced no results (exit code $status): the build or the test host failed." >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+counter() { grep -o "<Counters [^>]*>" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" || echo 0; }
+passed=$(counter passed)
+failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
+inconclusive=$(counter inconclusive)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+[ "$inconclusive" -eq 0 ] || echo "($inconclusive inconclusive: see the trx file $trx)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

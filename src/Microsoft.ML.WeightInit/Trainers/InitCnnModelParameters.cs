@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.WeightInit.Networks;
+using Microsoft.ML.WeightInit.Training;
+using TorchSharp;
+
+namespace Microsoft.ML.WeightInit.Trainers
+{
+    /// <summary>
+    /// A trained InitCnn model: the network, the input normalization, the protocol it was trained with (initializers
+    /// as text forms, seed, epochs, …) and the per-epoch history.
+    /// </summary>
+    public sealed class InitCnnModelParameters : IDisposable
+    {
+        internal InitCnnModelParameters(MnistCnn network, float normalizationMean, float normalizationStd,
+            IReadOnlyList<EpochMetrics> history, TrainingSettings settings, DataViewSchema.Annotations? labelAnnotations)
+        {
+            Network = network ?? throw new ArgumentNullException(nameof(network));
+            NormalizationMean = normalizationMean;
+            NormalizationStd = normalizationStd;
+            History = history.ToArray();
+            Settings = settings;
+            LabelAnnotations = labelAnnotations;
+            Network.eval();
+        }
+
+        /// <summary>The trained network (TorchSharp module; parameters named as PyTorch's: <c>conv1.weight</c>, …).</summary>
+        public MnistCnn Network { get; }
+
+        /// <summary>Input images (C × H × W) and number of classes K.</summary>
+        public ImageShape ImageShape => Network.Shape;
+
+        /// <summary>Subtracted from each feature value before the network.</summary>
+        public float NormalizationMean { get; }
+
+        /// <summary>Divides each centred feature value.</summary>
+        public float NormalizationStd { get; }
+
+        /// <summary>Metrics of every epoch, in order.</summary>
+        public IReadOnlyList<EpochMetrics> History { get; }
+
+        /// <summary>The protocol the model was trained with.</summary>
+        public TrainingSettings Settings { get; }
+
+        /// <summary>Text form of the weight initializer (e.g. <c>xavier_uniform(gain=1)</c>).</summary>
+        public string WeightInitializer => Settings.Initialization.Weight.TextForm;
+
+        /// <summary>Text form of the bias initializer (e.g. <c>zeros</c>).</summary>
+        public string BiasInitializer => Settings.Initialization.Bias.TextForm;
+
+        /// <summary>The convolution path the network computes with.</summary>
+        public ConvolutionPath ConvolutionPath => Network.ConvolutionPath;
+
+        /// <summary>Annotations of the training label column (its KeyValues name the classes).</summary>
+        internal DataViewSchema.Annotations? LabelAnnotations { get; }
+
+        /// <summary>The parameters as a PyTorch-style state dict (names → tensors; the tensors are the model's own).</summary>
+        /// <returns>conv1.weight, conv1.bias, conv2.weight, conv2.bias, fc1.weight, fc1.bias, fc2.weight, fc2.bias.</returns>
+        public Dictionary<string, torch.Tensor> StateDict() => Network.state_dict();
+
+        /// <summary>Frees the network's native memory.</summary>
+        public void Dispose() => Network.Dispose();
+    }
+}
