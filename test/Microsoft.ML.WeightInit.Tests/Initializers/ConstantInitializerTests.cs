@@ -4,7 +4,7 @@ using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>zeros, ones, constant: exact values on any shape, in place, the parameter stays a leaf.</summary>
     [TestClass]

@@ -5,7 +5,7 @@ using Microsoft.ML.WeightInit.Networks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>
     /// Same seed → bitwise-identical weights, whatever else drew random numbers in the process; and the global

@@ -6,7 +6,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>eye and dirac: exact identity patterns, identity-preserving layers, errors.</summary>
     [TestClass]

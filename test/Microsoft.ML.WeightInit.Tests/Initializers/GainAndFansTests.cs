@@ -2,7 +2,7 @@ using System;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>calculate_gain's table and fans, as PyTorch's.</summary>
     [TestClass]

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>InitializerPlan: text form both ways, shorthand, validation against the network.</summary>
     [TestClass]

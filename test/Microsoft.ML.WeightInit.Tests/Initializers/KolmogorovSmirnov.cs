@@ -3,7 +3,7 @@ using System.Linq;
 using MathNet.Numerics;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>
     /// One-sample Kolmogorov–Smirnov test at significance α = 0.001 (fixed seeds make each test deterministic; α is

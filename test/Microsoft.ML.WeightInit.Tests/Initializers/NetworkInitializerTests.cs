@@ -7,7 +7,7 @@ using Microsoft.ML.WeightInit.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>NetworkInitializer with plans: every scheme on a real network, zero last layer, LSUV calibration.</summary>
     [TestClass]

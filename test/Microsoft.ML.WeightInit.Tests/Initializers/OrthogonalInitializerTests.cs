@@ -4,7 +4,7 @@ using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>orthogonal: WWᵀ or WᵀW = gain²·I, Haar marginals, flattening, empty and 1-D tensors.</summary>
     [TestClass]

@@ -3,7 +3,7 @@ using System.Linq;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>sparse: exactly ⌈sparsity·rows⌉ zeros per column, normal non-zeros, 2-D only.</summary>
     [TestClass]

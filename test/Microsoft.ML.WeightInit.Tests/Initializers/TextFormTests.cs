@@ -5,7 +5,7 @@ using System.Text;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>Text forms: round trip of every scheme, defaults, errors listing what is valid, robustness.</summary>
     [TestClass]

@@ -7,7 +7,7 @@ using System.Linq;
 using System.Text.Json;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>
     /// Runs test/parity/torch_init_oracle.py once per test run with Debian's /usr/bin/python3 (PyTorch 1.13) into a

@@ -8,7 +8,7 @@ using Microsoft.ML.WeightInit.Networks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>
     /// Parity with PyTorch 1.13 (Debian's python3-torch) through test/parity/torch_init_oracle.py: same seed, same

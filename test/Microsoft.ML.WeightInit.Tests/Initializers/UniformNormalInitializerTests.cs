@@ -3,7 +3,7 @@ using System.Linq;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>uniform, normal, trunc_normal: distribution (KS, α = 0.001), moments, bounds, errors.</summary>
     [TestClass]

@@ -2,7 +2,7 @@ using System;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>variance_scaling (Keras' VarianceScaling), lecun_normal, lecun_uniform.</summary>
     [TestClass]

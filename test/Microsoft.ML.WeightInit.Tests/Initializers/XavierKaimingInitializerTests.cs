@@ -2,7 +2,7 @@ using System;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.WeightInit.Tests.Initializers
+namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
     /// <summary>xavier_uniform/normal and kaiming_uniform/normal: distribution, scale by fans and gain, errors.</summary>
     [TestClass]
