@@ -26,5 +26,7 @@ app.Configure(config =>
         .WithDescription("Train the MNIST CNN with one initializer and print the per-epoch table and ML.NET's metrics (the default command).");
     config.AddCommand<CompareCommand>("compare")
         .WithDescription("Compare initializers as the seed article: one run per (initializer, seed), loss and accuracy tables (mean ± std over seeds), Markdown/CSV/JSON/PNG reports.");
+    config.AddCommand<InitStatsCommand>("init-stats")
+        .WithDescription("Initialize the net with a plan (no training): weight statistics against theory, signal propagation on one batch, the article's mean listing.");
 });
 return app.Run(args, cancellation.Token);
