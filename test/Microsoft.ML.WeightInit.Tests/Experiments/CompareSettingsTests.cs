@@ -1,0 +1,46 @@
+using System.Linq;
+using Microsoft.ML.WeightInit.Examples.Commands;
+using Microsoft.ML.WeightInit.Experiments;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.WeightInit.Tests.Experiments
+{
+    /// <summary>The compare command's option parsing: initializer lists and seeds.</summary>
+    [TestClass]
+    public sealed class CompareSettingsTests
+    {
+        [TestMethod]
+        public void Initializers_SplitAtTopLevelCommasAndSemicolons_Only()
+        {
+            var settings = new CompareCommand.Settings
+            {
+                Init = new[] { "xavier_uniform(gain=1.5), kaiming_normal(mode=fan_out, nonlinearity=relu)", "zeros; ones" },
+            };
+
+            CollectionAssert.AreEqual(
+                new[] { "xavier_uniform(gain=1.5)", "kaiming_normal(mode=fan_out, nonlinearity=relu)", "zeros", "ones" },
+                settings.Initializers.ToArray());
+        }
+
+        [TestMethod]
+        public void Defaults_AreTheArticlesTenInitializers_FiveEpochs_SeedOne()
+        {
+            var settings = new CompareCommand.Settings();
+
+            CollectionAssert.AreEqual(ComparisonOptions.ArticleInitializers.ToArray(), settings.Initializers.ToArray());
+            Assert.AreEqual(10, settings.Initializers.Count);
+            Assert.AreEqual(5, settings.Epochs);
+            CollectionAssert.AreEqual(new long[] { 1 }, settings.SeedList.ToArray());
+            Assert.IsTrue(settings.Validate().Successful, settings.Validate().Message);
+        }
+
+        [TestMethod]
+        public void Seeds_ParseAsAList_AndBadValuesAreRejected()
+        {
+            CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, new CompareCommand.Settings { Seeds = "1, 2,3" }.SeedList.ToArray());
+            Assert.IsFalse(new CompareCommand.Settings { Seeds = "1,x" }.Validate().Successful);
+            Assert.IsFalse(new CompareCommand.Settings { Seeds = "1,1" }.Validate().Successful);
+            Assert.IsFalse(new CompareCommand.Settings { Init = new[] { "no_such_scheme" } }.Validate().Successful);
+        }
+    }
+}
