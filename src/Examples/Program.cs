@@ -24,5 +24,7 @@ app.Configure(config =>
     config.SetApplicationName("weightinit");
     config.AddCommand<TrainCommand>("train")
         .WithDescription("Train the MNIST CNN with one initializer and print the per-epoch table and ML.NET's metrics (the default command).");
+    config.AddCommand<InitStatsCommand>("init-stats")
+        .WithDescription("Initialize the net with a plan (no training): weight statistics against theory, signal propagation on one batch, the article's mean listing.");
 });
 return app.Run(args, cancellation.Token);

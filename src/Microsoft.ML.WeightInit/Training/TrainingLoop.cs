@@ -45,7 +45,15 @@ namespace Microsoft.ML.WeightInit.Training
             {
                 using (var generator = new Generator((ulong)settings.Seed))
                 {
-                    NetworkInitializer.Initialize(net.Layers, generator, settings.Initialization);
+                    // Data-dependent schemes (LSUV) calibrate on the first training images in storage order; the
+                    // shuffled order is drawn from the same generator only after initialization.
+                    using (var calibration = train.Features.narrow(0, 0, Math.Min(settings.BatchSize, train.Count)))
+                    {
+                        foreach (var layer in NetworkInitializer.Initialize(net, generator, settings.Initialization, calibration))
+                        {
+                            log?.Invoke($"Initialization: {layer}");
+                        }
+                    }
                     var history = Train(net, train, validation, settings, generator, progress, log, cancellation);
                     return new TrainingOutcome(net, history, path);
                 }

@@ -61,7 +61,7 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         [TestMethod]
         public void InitializerTextForm_OnThousandsOfMutatedStrings_OnlyThrowsFormatException()
         {
-            var seeds = WeightInitializer.SchemeNames.Select(name => WeightInitializer.Parse(name is "constant" ? "constant(val=0.5)" : name).TextForm)
+            var seeds = WeightInitializer.SchemeNames.Select(name => WeightInitializer.Parse(name switch { "constant" => "constant(val=0.5)", "sparse" => "sparse(sparsity=0.1)", _ => name }).TextForm)
                 .Concat(new[] { "kaiming_normal(a=0, mode=fan_out, nonlinearity=relu)", "xavier_uniform(gain=1.4142135623730951)", "constant(val=-1E+300)" })
                 .ToList();
             const string alphabet = "(),= ._-+eE0123456789abcxyz\t\n\"'\\[]{}∞\u0000";
