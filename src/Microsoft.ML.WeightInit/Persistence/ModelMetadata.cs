@@ -63,6 +63,11 @@ namespace Microsoft.ML.WeightInit.Persistence
         /// <summary>The convolution path the caller asked for, or null (verified automatically).</summary>
         public string? ConvolutionPath { get; set; }
 
+        /// <summary>The whole initialization plan's text form (InitializerPlan.Parse reads it back).</summary>
+        public string InitializationPlan { get; set; } = "";
+
+        public bool ZeroLastLayer { get; set; }
+
         public string WeightInitializer { get; set; } = "";
 
         public string BiasInitializer { get; set; } = "";

@@ -42,6 +42,8 @@ namespace Microsoft.ML.WeightInit.Persistence
                     Seed = settings.Seed,
                     NumberOfThreads = settings.NumberOfThreads,
                     ConvolutionPath = settings.ConvolutionPath?.ToString(),
+                    InitializationPlan = settings.Initialization.TextForm,
+                    ZeroLastLayer = settings.Initialization.ZeroLastLayer,
                     WeightInitializer = settings.Initialization.Weight.TextForm,
                     BiasInitializer = settings.Initialization.Bias.TextForm,
                     LayerWeightInitializers = settings.Initialization.WeightOverrides.ToDictionary(kv => kv.Key, kv => kv.Value.TextForm),
@@ -69,11 +71,7 @@ namespace Microsoft.ML.WeightInit.Persistence
                 Seed = t.Seed,
                 NumberOfThreads = t.NumberOfThreads,
                 ConvolutionPath = Enum.TryParse<ConvolutionPath>(t.ConvolutionPath, out var path) ? path : null,
-                Initialization = new InitializerPlan(RecordedInitializer.From(t.WeightInitializer), RecordedInitializer.From(t.BiasInitializer))
-                {
-                    WeightOverrides = Overrides(t.LayerWeightInitializers),
-                    BiasOverrides = Overrides(t.LayerBiasInitializers),
-                },
+                Initialization = Plan(t),
             };
             var parameters = new InitCnnModelParameters(network, m.NormalizationMean, m.NormalizationStd, m.History, settings, labelAnnotations);
             return new InitCnnTransformer(environment, parameters, m.FeatureColumnName, m.ScoreColumnName, m.PredictedLabelColumnName);
@@ -81,6 +79,16 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         private static string LibraryVersion =>
             typeof(ModelSnapshot).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
+
+        /// <summary>The plan from its text form; from its parts (custom initializers kept as text) if that fails.</summary>
+        private static InitializerPlan Plan(TrainingRecord t) =>
+            !string.IsNullOrEmpty(t.InitializationPlan) && InitializerPlan.TryParse(t.InitializationPlan, out var plan, out _) ? plan
+                : new InitializerPlan(RecordedInitializer.From(t.WeightInitializer), RecordedInitializer.From(t.BiasInitializer))
+                {
+                    WeightOverrides = Overrides(t.LayerWeightInitializers),
+                    BiasOverrides = Overrides(t.LayerBiasInitializers),
+                    ZeroLastLayer = t.ZeroLastLayer,
+                };
 
         private static Dictionary<string, IWeightInitializer> Overrides(Dictionary<string, string>? texts) =>
             (texts ?? new()).ToDictionary(kv => kv.Key, kv => RecordedInitializer.From(kv.Value));
