@@ -26,5 +26,7 @@ app.Configure(config =>
         .WithDescription("Train the MNIST CNN with one initializer and print the per-epoch table and ML.NET's metrics (the default command).");
     config.AddCommand<InitStatsCommand>("init-stats")
         .WithDescription("Initialize the net with a plan (no training): weight statistics against theory, signal propagation on one batch, the article's mean listing.");
+    config.AddCommand<ImagesCommand>("images")
+        .WithDescription("Write sample digits as PNG files, train a LoadImages → ResizeImages → ConvertToGrayscale → ExtractPixels → InitCnn pipeline on them, save it, load it with plain ML.NET and predict image files.");
 });
 return app.Run(args, cancellation.Token);
