@@ -14,6 +14,7 @@ namespace Microsoft.ML.WeightInit.Persistence
     /// </summary>
     internal sealed class BlobScorer
     {
+        private readonly object _gate = new();
         private Entry? _entry;
 
         /// <summary>Scores one row into <paramref name="probabilities"/> (K values); returns the 0-based best class.</summary>
@@ -45,7 +46,7 @@ namespace Microsoft.ML.WeightInit.Persistence
             {
                 return entry;
             }
-            lock (this)
+            lock (_gate)
             {
                 entry = _entry;
                 if (entry is not null && entry.Matches(blob))

@@ -47,9 +47,8 @@ namespace Microsoft.ML.WeightInit.Persistence
             {
                 data = part.Transform(data);
             }
-            var column = data.Schema.GetColumnOrNull(ModelFormat.ModelColumn)
+            var blobColumn = data.Schema.GetColumnOrNull(ModelFormat.ModelColumn)
                 ?? throw new InvalidDataException("The saved InitCnn chain has no model blob column.");
-            var blobColumn = column;
             string blob;
             using (var cursor = data.GetRowCursor(new[] { blobColumn }))
             {
