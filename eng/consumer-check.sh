@@ -19,9 +19,10 @@ step "packing $version"
 dotnet pack "$root/src/Microsoft.ML.WeightInit" -c Release -nologo -v q -o "$work/feed" \
   --artifacts-path "$work/artifacts" -p:Version="$version" >"$work/pack.log" 2>&1 || { cat "$work/pack.log"; exit 1; }
 package="$work/feed/Microsoft.ML.WeightInit.$version.nupkg"
+unzip -Z1 "$package" >"$work/entries.txt"
 for entry in lib/net10.0/Microsoft.ML.WeightInit.dll lib/net10.0/Microsoft.ML.WeightInit.xml README.md LICENSE \
              buildTransitive/Microsoft.ML.WeightInit.targets data/mnist-sample/README.md; do
-  unzip -l "$package" | grep -q " $entry\$" || { echo "consumer check: the package lacks $entry"; exit 1; }
+  grep -qx "$entry" "$work/entries.txt" || { echo "consumer check: the package lacks $entry"; exit 1; }
 done
 
 step "creating the app in $work/app"
