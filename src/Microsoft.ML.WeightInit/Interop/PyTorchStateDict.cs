@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.WeightInit.IO;
 using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Scoring;
@@ -33,14 +34,15 @@ namespace Microsoft.ML.WeightInit.Interop
     {
         /// <summary>Writes the network's parameters as a PyTorch state dict file (typically <c>.pt</c>).</summary>
         /// <param name="model">The trained model.</param>
-        /// <param name="path">File to write (replaced if it exists).</param>
+        /// <param name="path">File to write (replaced if it exists, only once the new content is complete: a failure
+        /// part-way leaves the old file as it was and no partial file behind).</param>
         /// <exception cref="IOException">The file cannot be written.</exception>
         public static void ExportStateDict(this InitCnnModelParameters model, string path)
         {
             ArgumentNullException.ThrowIfNull(model);
             ArgumentException.ThrowIfNullOrEmpty(path);
-            using var stream = File.Create(path);
-            model.ExportStateDict(stream);
+            // Written beside the target and renamed over it: a failure or a kill mid-write leaves the old file whole.
+            AtomicFile.Write(path, stream => model.ExportStateDict(stream));
         }
 
         /// <summary>Writes the network's parameters as a PyTorch state dict to a stream.</summary>
@@ -75,14 +77,23 @@ namespace Microsoft.ML.WeightInit.Interop
         /// <returns>The transformer (Score and PredictedLabel as for a trained one; its history is empty and its
         /// initializers read <c>imported</c>).</returns>
         /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-        /// <exception cref="InvalidDataException">The file is not such a state dict (a parameter is missing, extra, or
-        /// of a shape that does not fit; the message names it).</exception>
+        /// <exception cref="InvalidDataException">The file is not such a state dict (a parameter is missing, extra, of
+        /// a shape that does not fit, or not finite; the message names the file and the parameter), or its pickle holds
+        /// anything <c>torch.save</c> of a state dict does not write (another Python global, a storage larger than
+        /// its entry, …), checked before anything is unpickled.</exception>
         public static InitCnnTransformer ImportInitCnn(this ModelOperationsCatalog catalog, string path, InitCnnImportOptions? options = null)
         {
             ArgumentNullException.ThrowIfNull(catalog);
             ArgumentException.ThrowIfNullOrEmpty(path);
             using var stream = File.OpenRead(path);
-            return catalog.ImportInitCnn(stream, options);
+            try
+            {
+                return catalog.ImportInitCnn(stream, options);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"'{path}': {e.Message}", e);
+            }
         }
 
         /// <summary>Creates a transformer from a PyTorch state dict read from a stream.</summary>
@@ -90,6 +101,7 @@ namespace Microsoft.ML.WeightInit.Interop
         /// <param name="stream">A readable, seekable stream (left open).</param>
         /// <param name="options">Columns, image size, normalization and class names; null for the defaults.</param>
         /// <returns>The transformer.</returns>
+        /// <exception cref="ArgumentException">The stream is not readable and seekable.</exception>
         /// <exception cref="InvalidDataException">The stream is not such a state dict.</exception>
         public static InitCnnTransformer ImportInitCnn(this ModelOperationsCatalog catalog, Stream stream, InitCnnImportOptions? options = null)
         {
@@ -97,6 +109,7 @@ namespace Microsoft.ML.WeightInit.Interop
             ArgumentNullException.ThrowIfNull(stream);
             options ??= new InitCnnImportOptions();
             TorchRuntime.EnsureInitialized();
+            StateDictPickleCheck.Check(stream);
             var tensors = Read(stream);
             try
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using Microsoft.ML.WeightInit.Networks;
@@ -48,7 +49,7 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         /// <summary>Builds a network of <paramref name="shape"/> and copies <paramref name="source"/> into it
         /// (float64 tensors are rounded to float32).</summary>
-        /// <exception cref="InvalidDataException">A parameter is missing, extra, or of another shape.</exception>
+        /// <exception cref="InvalidDataException">A parameter is missing, extra, of another shape, or holds NaN or ∞.</exception>
         public static MnistCnn Create(ImageShape shape, IReadOnlyDictionary<string, Tensor> source, ConvolutionPath path)
         {
             var network = new MnistCnn(shape, path);
@@ -88,8 +89,24 @@ namespace Microsoft.ML.WeightInit.Persistence
                 {
                     throw new InvalidDataException($"Parameter '{name}' is {value.dtype}; expected float32 (or float64).");
                 }
+                CheckFinite(name, value);
                 parameter.copy_(value);
             }
+        }
+
+        /// <summary>A NaN or ∞ weight would make every score NaN: such a model is refused, naming the value.</summary>
+        private static void CheckFinite(string name, Tensor value)
+        {
+            using var scope = NewDisposeScope();
+            var bad = value.isfinite().logical_not().flatten().nonzero();
+            if (bad.shape[0] == 0)
+            {
+                return;
+            }
+            long index = bad[0, 0].item<long>();
+            double number = value.flatten()[index].ToDouble();
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"Parameter '{name}' holds {number} at flat index {index}; a model's weights must be finite numbers (was it saved from a diverged training run?)."));
         }
 
         private static string Names(IReadOnlyCollection<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
