@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.WeightInit.Data;
 using Spectre.Console;
@@ -21,13 +22,41 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 description = "bundled sample (6,000 train / 1,000 test images, --sample)";
                 isSample = true;
             }
+            else if (settings.DataDirectory is not null)
+            {
+                // The user's directory and nothing else: with its files missing or wrong, falling back to the cache
+                // or a download would silently train on other data (e.g. MNIST instead of Fashion-MNIST).
+                string directory = Path.GetFullPath(settings.DataDirectory);
+                MnistAcquireResult result;
+                try
+                {
+                    result = MnistDataSource.Acquire(new MnistAcquireOptions
+                    {
+                        DataDirectory = directory,
+                        CacheDirectory = directory, // read only: no mirror, no npm, no sample writes there
+                        VerifyChecksums = !settings.NoVerify,
+                        Mirrors = [],
+                        UseNpm = false,
+                        AllowSampleFallback = false,
+                    });
+                }
+                catch (MnistAcquireException e)
+                {
+                    string reason = e.Attempts[0].FailureReason!.Replace("set VerifyChecksums = false", "pass --no-verify", StringComparison.Ordinal);
+                    throw new InvalidOperationException($"--data {directory}: {reason}.", e);
+                }
+                train = mlContext.Data.LoadMnist(directory, MnistSplit.Train);
+                test = mlContext.Data.LoadMnist(directory, MnistSplit.Test);
+                description = result.Source;
+                isSample = false;
+            }
             else
             {
                 var result = MnistDataSource.Acquire(new MnistAcquireOptions
                 {
                     DataDirectory = settings.DataDirectory,
                     VerifyChecksums = !settings.NoVerify,
-                    AllowSampleFallback = settings.DataDirectory is null,
+                    AllowSampleFallback = true,
                     Log = line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]"),
                 });
                 train = mlContext.Data.LoadMnist(result.Directory, MnistSplit.Train);

@@ -61,16 +61,25 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("libtorch threads; 0 = one per core. Default: 0.")]
             public int Threads { get; init; }
 
-            /// <summary>Checks the initializer texts.</summary>
+            /// <summary>Checks the data directory, the initializer texts and the numbers, before any data is loaded.</summary>
             public override ValidationResult Validate()
             {
+                if (base.Validate() is { Successful: false } data)
+                {
+                    return data;
+                }
                 if (!WeightInitializer.TryParse(Init, out _, out string? error) ||
                     (Bias is not null && !WeightInitializer.TryParse(Bias, out _, out error)) ||
                     (Plan is not null && !InitializerPlan.TryParse(Plan, out _, out error)))
                 {
                     return ValidationResult.Error(error!);
                 }
-                return Epochs < 1 ? ValidationResult.Error("--epochs must be at least 1.") : ValidationResult.Success();
+                return Epochs < 1 ? ValidationResult.Error("--epochs must be at least 1.")
+                    : BatchSize < 1 ? ValidationResult.Error("--batch-size must be at least 1.")
+                    : !(LearningRate > 0 && LearningRate <= float.MaxValue) ? ValidationResult.Error("--lr must be a positive number (at most 3.4E+38).")
+                    : !(Momentum >= 0 && Momentum < 1) ? ValidationResult.Error("--momentum must be in [0, 1).")
+                    : Threads < 0 ? ValidationResult.Error("--threads must be 0 (one per core) or more.")
+                    : ValidationResult.Success();
             }
         }
 

@@ -37,10 +37,12 @@ namespace Microsoft.ML.WeightInit.Interop
         /// <param name="path">File to write (replaced if it exists, only once the new content is complete: a failure
         /// part-way leaves the old file as it was and no partial file behind).</param>
         /// <exception cref="IOException">The file cannot be written.</exception>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public static void ExportStateDict(this InitCnnModelParameters model, string path)
         {
             ArgumentNullException.ThrowIfNull(model);
             ArgumentException.ThrowIfNullOrEmpty(path);
+            model.ThrowIfDisposed();
             // Written beside the target and renamed over it: a failure or a kill mid-write leaves the old file whole.
             AtomicFile.Write(path, stream => model.ExportStateDict(stream));
         }
@@ -52,6 +54,7 @@ namespace Microsoft.ML.WeightInit.Interop
         {
             ArgumentNullException.ThrowIfNull(model);
             ArgumentNullException.ThrowIfNull(stream);
+            model.ThrowIfDisposed();
             var state = model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
             try
             {
@@ -101,13 +104,19 @@ namespace Microsoft.ML.WeightInit.Interop
         /// <param name="stream">A readable, seekable stream (left open).</param>
         /// <param name="options">Columns, image size, normalization and class names; null for the defaults.</param>
         /// <returns>The transformer.</returns>
-        /// <exception cref="ArgumentException">The stream is not readable and seekable.</exception>
+        /// <exception cref="ArgumentException">The stream is not readable and seekable, or a normalization option is
+        /// not finite (std not &gt; 0).</exception>
         /// <exception cref="InvalidDataException">The stream is not such a state dict.</exception>
         public static InitCnnTransformer ImportInitCnn(this ModelOperationsCatalog catalog, Stream stream, InitCnnImportOptions? options = null)
         {
             ArgumentNullException.ThrowIfNull(catalog);
             ArgumentNullException.ThrowIfNull(stream);
             options ??= new InitCnnImportOptions();
+            if (!float.IsFinite(options.NormalizationMean) || !float.IsFinite(options.NormalizationStd) || !(options.NormalizationStd > 0))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), string.Create(CultureInfo.InvariantCulture,
+                    $"InitCnnImportOptions.NormalizationMean must be finite and NormalizationStd finite and > 0; got {options.NormalizationMean} and {options.NormalizationStd}."));
+            }
             TorchRuntime.EnsureInitialized();
             StateDictPickleCheck.Check(stream);
             var tensors = Read(stream);

@@ -39,6 +39,16 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>Input shape and number of classes.</summary>
         public ImageShape Shape { get; }
 
+        /// <summary>The state-dict names and shapes of a network of <paramref name="shape"/>, in state-dict order,
+        /// known without allocating it (a file's weights are checked against them first).</summary>
+        internal static IReadOnlyList<(string Name, long[] Shape)> ParameterShapes(ImageShape shape) => new (string, long[])[]
+        {
+            ("conv1.weight", new long[] { 20, shape.Channels, 5, 5 }), ("conv1.bias", new long[] { 20 }),
+            ("conv2.weight", new long[] { 50, 20, 5, 5 }), ("conv2.bias", new long[] { 50 }),
+            ("fc1.weight", new long[] { 500, 50L * shape.PooledHeight * shape.PooledWidth }), ("fc1.bias", new long[] { 500 }),
+            ("fc2.weight", new long[] { shape.Classes, 500 }), ("fc2.bias", new long[] { shape.Classes }),
+        };
+
         /// <summary>The four layers in PyTorch's construction order: conv1, conv2, fc1, fc2.</summary>
         public IReadOnlyList<IParameterizedLayer> Layers => new IParameterizedLayer[] { conv1, conv2, fc1, fc2 };
 

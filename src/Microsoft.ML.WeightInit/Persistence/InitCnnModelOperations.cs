@@ -32,13 +32,29 @@ namespace Microsoft.ML.WeightInit.Persistence
         /// <param name="inputSchema">The input schema saved with the model.</param>
         /// <returns>The model: the saved chain, with InitCnn transformers in place of their saved form.</returns>
         /// <exception cref="FileNotFoundException">No file at <paramref name="filePath"/>.</exception>
-        /// <exception cref="InvalidDataException">The InitCnn part of the zip is damaged.</exception>
+        /// <exception cref="InvalidDataException">The file is not a complete model zip (empty, truncated, not a zip), or
+        /// its InitCnn part is damaged or invalid; the message names the file.</exception>
         /// <exception cref="NotSupportedException">The zip was written by a newer format version.</exception>
         public static ITransformer LoadInitCnn(this ModelOperationsCatalog catalog, string filePath, out DataViewSchema inputSchema)
         {
             ArgumentNullException.ThrowIfNull(catalog);
             ArgumentException.ThrowIfNullOrEmpty(filePath);
-            return catalog.RestoreInitCnn(catalog.Load(filePath, out inputSchema));
+            if (!File.Exists(filePath))
+            {
+                throw new FileNotFoundException($"Model file not found: '{filePath}'.", filePath);
+            }
+            try
+            {
+                return catalog.RestoreInitCnn(catalog.Load(filePath, out inputSchema));
+            }
+            catch (Exception e) when (e is FormatException or InvalidDataException)
+            {
+                throw new InvalidDataException($"Model file '{filePath}' cannot be loaded: {Describe(e)}", e);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new NotSupportedException($"Model file '{filePath}': {e.Message}", e);
+            }
         }
 
         /// <summary>Loads a model zip from a stream, restoring each InitCnn model in it as an
@@ -47,13 +63,35 @@ namespace Microsoft.ML.WeightInit.Persistence
         /// <param name="stream">A readable, seekable stream holding the zip.</param>
         /// <param name="inputSchema">The input schema saved with the model.</param>
         /// <returns>The model.</returns>
-        /// <exception cref="InvalidDataException">The InitCnn part of the zip is damaged.</exception>
+        /// <exception cref="InvalidDataException">The stream is not a complete model zip, or its InitCnn part is damaged.</exception>
         /// <exception cref="NotSupportedException">The zip was written by a newer format version.</exception>
         public static ITransformer LoadInitCnn(this ModelOperationsCatalog catalog, Stream stream, out DataViewSchema inputSchema)
         {
             ArgumentNullException.ThrowIfNull(catalog);
             ArgumentNullException.ThrowIfNull(stream);
-            return catalog.RestoreInitCnn(catalog.Load(stream, out inputSchema));
+            try
+            {
+                return catalog.RestoreInitCnn(catalog.Load(stream, out inputSchema));
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"The model stream cannot be loaded: {Describe(e)}", e);
+            }
+        }
+
+        /// <summary>ML.NET's message and its causes' ("Failed to open a zip archive" alone does not say why).</summary>
+        private static string Describe(Exception e)
+        {
+            var messages = new System.Collections.Generic.List<string>();
+            for (Exception? x = e; x is not null; x = x.InnerException)
+            {
+                string message = x.Message.TrimEnd('.');
+                if (!messages.Contains(message))
+                {
+                    messages.Add(message);
+                }
+            }
+            return string.Join(": ", messages) + ".";
         }
 
         /// <summary>Turns the saved form of every InitCnn model inside a model already loaded with

@@ -94,6 +94,7 @@ namespace Microsoft.ML.WeightInit.Persistence
             {
                 throw new InvalidDataException($"The model blob's format is '{metadata.Format}', expected '{ModelFormat.Name}'.");
             }
+            CheckMetadata(metadata);
             int count = reader.ReadInt32();
             var tensors = new List<StoredTensor>(count);
             for (int i = 0; i < count; i++)
@@ -117,6 +118,29 @@ namespace Microsoft.ML.WeightInit.Persistence
                 tensors.Add(new StoredTensor(name, shape, ReadFloats(reader, (int)values)));
             }
             return new DecodedModel(metadata, tensors);
+        }
+
+        /// <summary>Values no trained model has (a hand-made blob passes the SHA-256) are refused here, before any
+        /// network is built from them.</summary>
+        private static void CheckMetadata(ModelMetadata m)
+        {
+            try
+            {
+                _ = new Networks.ImageShape(m.Channels, m.Height, m.Width, m.Classes);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new InvalidDataException($"The InitCnn model blob declares images {m.Channels} × {m.Height} × {m.Width} with {m.Classes} classes: {e.Message.Split(" (Parameter")[0]}", e);
+            }
+            if (!float.IsFinite(m.NormalizationMean) || !float.IsFinite(m.NormalizationStd) || !(m.NormalizationStd > 0))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"The InitCnn model blob declares normalization mean {m.NormalizationMean} and std {m.NormalizationStd}; expected finite numbers and std > 0."));
+            }
+            if (string.IsNullOrEmpty(m.FeatureColumnName) || string.IsNullOrEmpty(m.ScoreColumnName) || string.IsNullOrEmpty(m.PredictedLabelColumnName))
+            {
+                throw new InvalidDataException("The InitCnn model blob has an empty column name.");
+            }
         }
 
         private static void WriteBytes(BinaryWriter writer, byte[] bytes)

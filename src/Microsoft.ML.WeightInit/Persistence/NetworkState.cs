@@ -52,10 +52,18 @@ namespace Microsoft.ML.WeightInit.Persistence
         /// <exception cref="InvalidDataException">A parameter is missing, extra, of another shape, or holds NaN or ∞.</exception>
         public static MnistCnn Create(ImageShape shape, IReadOnlyDictionary<string, Tensor> source, ConvolutionPath path)
         {
+            // Checked before the network exists: a file claiming 4096 × 4096 images must not make fc1 allocate 100 GB.
+            Check(shape, source);
             var network = new MnistCnn(shape, path);
             try
             {
-                Assign(network, source);
+                using (no_grad())
+                {
+                    foreach (var (name, parameter) in network.state_dict())
+                    {
+                        parameter.copy_(source[name]);
+                    }
+                }
                 network.eval();
                 return network;
             }
@@ -66,31 +74,30 @@ namespace Microsoft.ML.WeightInit.Persistence
             }
         }
 
-        private static void Assign(MnistCnn network, IReadOnlyDictionary<string, Tensor> source)
+        private static void Check(ImageShape shape, IReadOnlyDictionary<string, Tensor> source)
         {
-            var parameters = network.state_dict();
-            var extra = source.Keys.Except(parameters.Keys).ToList();
-            var missing = parameters.Keys.Except(source.Keys).ToList();
+            var expected = MnistCnn.ParameterShapes(shape);
+            var names = expected.Select(p => p.Name).ToList();
+            var extra = source.Keys.Except(names).ToList();
+            var missing = names.Except(source.Keys).ToList();
             if (extra.Count > 0 || missing.Count > 0)
             {
                 throw new InvalidDataException(
-                    $"The weights do not fit the network: missing {Names(missing)}, unexpected {Names(extra)}. Expected: {string.Join(", ", parameters.Keys)}.");
+                    $"The weights do not fit the network: missing {Names(missing)}, unexpected {Names(extra)}. Expected: {string.Join(", ", names)}.");
             }
-            using var noGrad = no_grad();
-            foreach (var (name, parameter) in parameters)
+            foreach (var (name, needed) in expected)
             {
                 var value = source[name];
-                if (!value.shape.SequenceEqual(parameter.shape))
+                if (!value.shape.SequenceEqual(needed))
                 {
                     throw new InvalidDataException(
-                        $"Parameter '{name}' has shape [{string.Join(", ", value.shape)}]; the network needs [{string.Join(", ", parameter.shape)}].");
+                        $"Parameter '{name}' has shape [{string.Join(", ", value.shape)}]; the network needs [{string.Join(", ", needed)}].");
                 }
                 if (value.dtype != ScalarType.Float32 && value.dtype != ScalarType.Float64)
                 {
                     throw new InvalidDataException($"Parameter '{name}' is {value.dtype}; expected float32 (or float64).");
                 }
                 CheckFinite(name, value);
-                parameter.copy_(value);
             }
         }
 

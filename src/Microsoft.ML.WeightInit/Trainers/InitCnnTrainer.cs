@@ -33,7 +33,7 @@ namespace Microsoft.ML.WeightInit.Trainers
     /// generator seeded with `Seed`: PyTorch's default reset first (so the default gives PyTorch's weights bit for
     /// bit), then the chosen initializers. Training is mini-batch SGD with momentum on the negative log-likelihood,
     /// shuffling every epoch; after each epoch the average NLL and accuracy on `ValidationSet` are recorded in the
-    /// model's history. Convolutions run on a path verified against float64 once per process. The loss becoming
+    /// model's history. Convolutions run on a path verified against float64 once per process. The loss (or, after an epoch, a weight) becoming
     /// NaN or ∞ stops the fit with <see cref="TrainingDivergedException"/>.
     /// ]]></format>
     /// </remarks>

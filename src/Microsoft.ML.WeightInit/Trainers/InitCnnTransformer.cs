@@ -89,6 +89,7 @@ namespace Microsoft.ML.WeightInit.Trainers
         private ScoringSchema CreateSchema(DataViewSchema inputSchema)
         {
             ArgumentNullException.ThrowIfNull(inputSchema);
+            Model.ThrowIfDisposed();
             var column = inputSchema.GetColumnOrNull(FeatureColumnName);
             int size = Model.ImageShape.FeatureCount;
             if (column is null)

@@ -76,7 +76,7 @@ namespace Microsoft.ML.WeightInit.Training
             {
                 net.train();
                 var watch = Stopwatch.StartNew();
-                double lossSum = 0;
+                double lossSum = 0, lastLoss = double.NaN;
                 using (var order = randperm(n, generator: generator))
                 {
                     for (int step = 1; step <= steps; step++)
@@ -90,9 +90,22 @@ namespace Microsoft.ML.WeightInit.Training
                             throw new TrainingDivergedException(epoch, step, loss) { CompletedEpochs = history.ToArray() };
                         }
                         lossSum += loss;
+                        lastLoss = loss;
                         progress?.Report(new TrainingProgress(epoch, settings.NumberOfEpochs, step, steps, loss,
                             (start + size) / watch.Elapsed.TotalSeconds));
                     }
+                }
+                // A step whose loss was finite can still leave weights that are NaN or ∞, or so large that the forward
+                // pass overflows (a huge learning rate): the next step's loss shows it, but after an epoch's last step
+                // there may be none, so the weights and the loss they now give on a training batch are checked here.
+                if (FirstNonFiniteParameter(net) is { } parameter)
+                {
+                    throw new TrainingDivergedException(epoch, steps, lastLoss, parameter) { CompletedEpochs = history.ToArray() };
+                }
+                double after = ProbeLoss(net, train, settings.BatchSize);
+                if (!double.IsFinite(after))
+                {
+                    throw new TrainingDivergedException(epoch, steps, after) { CompletedEpochs = history.ToArray() };
                 }
                 double seconds = watch.Elapsed.TotalSeconds;
                 var (validationLoss, accuracy) = validation is null
@@ -104,6 +117,28 @@ namespace Microsoft.ML.WeightInit.Training
                     $"validation loss {validationLoss:F4}, accuracy {accuracy:F4}, {seconds:F1} s, {metrics.ImagesPerSecond:F0} images/s");
             }
             return history;
+        }
+
+        private static string? FirstNonFiniteParameter(MnistCnn net)
+        {
+            using var scope = NewDisposeScope();
+            foreach (var (name, parameter) in net.named_parameters())
+            {
+                if (!parameter.isfinite().all().item<bool>())
+                {
+                    return name;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>The loss on the first training batch (storage order), without gradients or randomness.</summary>
+        private static double ProbeLoss(MnistCnn net, TensorDataset train, int batchSize)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            long size = Math.Min(batchSize, train.Count);
+            return F.nll_loss(net.forward(train.Features.narrow(0, 0, size)), train.Labels.narrow(0, 0, size)).item<float>();
         }
 
         private static double Step(MnistCnn net, optim.Optimizer optimizer, TensorDataset train, Tensor order, long start, long size)
