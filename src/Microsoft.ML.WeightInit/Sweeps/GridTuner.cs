@@ -12,7 +12,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="searchSpace">The search space.</param>
         /// <param name="stepsPerRange">Points per range parameter (default 3: both ends and the middle).</param>
         /// <exception cref="ArgumentException">The search space allows invalid values.</exception>
-        public GridTuner(SearchSpace searchSpace, int stepsPerRange = 3)
+        public GridTuner(InitializerSearchSpace searchSpace, int stepsPerRange = 3)
         {
             ArgumentNullException.ThrowIfNull(searchSpace);
             searchSpace.Validate();

@@ -20,7 +20,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="numberOfCandidates">Candidates to draw (≥ 1).</param>
         /// <param name="seed">Seed of the draws.</param>
         /// <exception cref="ArgumentException">The search space allows invalid values, or fewer than one candidate.</exception>
-        public RandomTuner(SearchSpace searchSpace, int numberOfCandidates, int seed = 0)
+        public RandomTuner(InitializerSearchSpace searchSpace, int numberOfCandidates, int seed = 0)
         {
             ArgumentNullException.ThrowIfNull(searchSpace);
             searchSpace.Validate();
@@ -44,7 +44,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <inheritdoc/>
         public IReadOnlyList<CandidateBudget> Propose(ICandidateScores scores) => GridTuner.OneRung(Candidates, scores);
 
-        private static List<SweepCandidate> Draw(SearchSpace space, int n, int seed)
+        private static List<SweepCandidate> Draw(InitializerSearchSpace space, int n, int seed)
         {
             var random = new Random(seed);
             var seen = new HashSet<string>(StringComparer.Ordinal);

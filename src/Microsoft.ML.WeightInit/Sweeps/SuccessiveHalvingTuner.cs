@@ -53,7 +53,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="maxEpochs">Budget of the last rung.</param>
         /// <param name="reductionFactor">η (default 3).</param>
         /// <returns>The tuner.</returns>
-        public static SuccessiveHalvingTuner OverRandom(SearchSpace searchSpace, int numberOfCandidates, int seed, int minEpochs, int maxEpochs, int reductionFactor = 3)
+        public static SuccessiveHalvingTuner OverRandom(InitializerSearchSpace searchSpace, int numberOfCandidates, int seed, int minEpochs, int maxEpochs, int reductionFactor = 3)
         {
             var random = new RandomTuner(searchSpace, numberOfCandidates, seed);
             return new SuccessiveHalvingTuner(random.Candidates, minEpochs, maxEpochs, reductionFactor, random.Description);
@@ -66,7 +66,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="reductionFactor">η (default 3).</param>
         /// <param name="stepsPerRange">Points per range parameter.</param>
         /// <returns>The tuner.</returns>
-        public static SuccessiveHalvingTuner OverGrid(SearchSpace searchSpace, int minEpochs, int maxEpochs, int reductionFactor = 3, int stepsPerRange = 3)
+        public static SuccessiveHalvingTuner OverGrid(InitializerSearchSpace searchSpace, int minEpochs, int maxEpochs, int reductionFactor = 3, int stepsPerRange = 3)
         {
             var grid = new GridTuner(searchSpace, stepsPerRange);
             return new SuccessiveHalvingTuner(grid.Candidates, minEpochs, maxEpochs, reductionFactor, grid.Description);

@@ -17,7 +17,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
     /// log the sweep survives interruptions: started again, it reads the finished trials and runs only the others.
     /// </summary>
     /// <example><code>
-    /// var space = SearchSpace.Parse("weight=xavier_uniform(gain=0.5..2) | kaiming_uniform(a=0..2.236) | zeros; bias=zeros; epochs=2");
+    /// var space = InitializerSearchSpace.Parse("weight=xavier_uniform(gain=0.5..2) | kaiming_uniform(a=0..2.236) | zeros; bias=zeros; epochs=2");
     /// using var runner = new InProcessTrialRunner(mlContext, train);
     /// var sweep = new SweepExperiment(mlContext, new RandomTuner(space, numberOfCandidates: 8, seed: 1), runner,
     ///     new SweepOptions { Seeds = new[] { 1, 2 }, TrialLogPath = "sweep.jsonl", MaxTime = TimeSpan.FromHours(2) });

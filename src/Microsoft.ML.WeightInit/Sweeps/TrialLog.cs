@@ -10,8 +10,9 @@ namespace Microsoft.ML.WeightInit.Sweeps
     /// The trial log: an append-only file of JSON lines (<see cref="SweepJson"/>). The first line names the data
     /// (<see cref="ITrialRunner.DataDescription"/>); each further line is one finished trial, written in one piece and
     /// flushed to disk before the next trial starts. A last line cut short by a crash is dropped on opening (and cut
-    /// off the file); any other unreadable line is an error. The file is locked while open, so two sweeps cannot write
-    /// it at once.
+    /// off the file); any other unreadable line is an error. While a sweep has the log open it holds an exclusive lock
+    /// on <c>&lt;log&gt;.lock</c> (released by the system if the process dies), so two sweeps cannot write the same log;
+    /// the log itself stays readable (<c>tail -f</c>, <c>jq</c>).
     /// </summary>
     internal sealed class TrialLog : IDisposable
     {
@@ -19,12 +20,14 @@ namespace Microsoft.ML.WeightInit.Sweeps
         public const int Version = 1;
 
         private readonly FileStream _stream;
+        private readonly FileStream _lock;
         private readonly object _gate = new();
 
-        private TrialLog(string path, FileStream stream, List<TrialResult> results, string? repair)
+        private TrialLog(string path, FileStream stream, FileStream lockFile, List<TrialResult> results, string? repair)
         {
             Path = path;
             _stream = stream;
+            _lock = lockFile;
             Results = results;
             Repair = repair;
         }
@@ -50,23 +53,26 @@ namespace Microsoft.ML.WeightInit.Sweeps
             ArgumentException.ThrowIfNullOrEmpty(path);
             string full = System.IO.Path.GetFullPath(path);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-            FileStream stream;
+            FileStream lockFile;
             try
             {
-                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                lockFile = new FileStream(full + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
             }
             catch (IOException e)
             {
-                throw new IOException($"Cannot open the trial log '{full}' (is another sweep using it?): {e.Message}", e);
+                throw new IOException($"The trial log '{full}' is in use by another sweep ({e.Message}).", e);
             }
+            FileStream? stream = null;
             try
             {
+                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
                 var (results, repair) = Read(stream, full, dataDescription);
-                return new TrialLog(full, stream, results, repair);
+                return new TrialLog(full, stream, lockFile, results, repair);
             }
             catch
             {
-                stream.Dispose();
+                stream?.Dispose();
+                lockFile.Dispose();
                 throw;
             }
         }
@@ -79,7 +85,11 @@ namespace Microsoft.ML.WeightInit.Sweeps
             WriteLine(new TrialLogLine(TrialLogLine.TrialKind, null, null, result));
         }
 
-        public void Dispose() => _stream.Dispose();
+        public void Dispose()
+        {
+            _stream.Dispose();
+            _lock.Dispose();
+        }
 
         private void WriteLine(TrialLogLine line)
         {

@@ -17,13 +17,13 @@ namespace Microsoft.ML.WeightInit.Sweeps
     /// lr=0.001..0.1:log; momentum=0.5|0.9; epochs=2</c>. Entries left out take their defaults: <c>bias=zeros</c> (the
     /// seed article's protocol when comparing schemes), the trainer's learning rate, momentum and epochs.
     /// </remarks>
-    public sealed class SearchSpace
+    public sealed class InitializerSearchSpace
     {
         /// <summary>Creates a search space.</summary>
         /// <param name="weights">Weight initializers to try (at least one).</param>
         /// <param name="biases">Bias initializers to try; null or empty is <c>zeros</c>.</param>
         /// <exception cref="ArgumentException">No weight initializer.</exception>
-        public SearchSpace(IEnumerable<InitializerDomain> weights, IEnumerable<InitializerDomain>? biases = null)
+        public InitializerSearchSpace(IEnumerable<InitializerDomain> weights, IEnumerable<InitializerDomain>? biases = null)
         {
             ArgumentNullException.ThrowIfNull(weights);
             Weights = weights.ToList();
@@ -59,7 +59,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="text">The text.</param>
         /// <returns>The search space.</returns>
         /// <exception cref="FormatException">Malformed text, an unknown entry, an invalid initializer or value.</exception>
-        public static SearchSpace Parse(string text)
+        public static InitializerSearchSpace Parse(string text)
         {
             ArgumentNullException.ThrowIfNull(text);
             var entries = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -80,10 +80,10 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 throw new FormatException($"Search space '{text}' has no weight= entry.");
             }
-            var space = new SearchSpace(Initializers(weights), entries.TryGetValue("bias", out string? b) ? Initializers(b) : null);
+            var space = new InitializerSearchSpace(Initializers(weights), entries.TryGetValue("bias", out string? b) ? Initializers(b) : null);
             try
             {
-                space = new SearchSpace(space.Weights, space.Biases)
+                space = new InitializerSearchSpace(space.Weights, space.Biases)
                 {
                     LearningRate = entries.TryGetValue("lr", out string? lr) ? ParameterDomain.Parse(lr) : space.LearningRate,
                     Momentum = entries.TryGetValue("momentum", out string? m) ? ParameterDomain.Parse(m) : space.Momentum,
