@@ -24,5 +24,9 @@ app.Configure(config =>
     config.SetApplicationName("weightinit");
     config.AddCommand<TrainCommand>("train")
         .WithDescription("Train the MNIST CNN with one initializer and print the per-epoch table and ML.NET's metrics (the default command).");
+    config.AddCommand<SweepCommand>("sweep")
+        .WithDescription("Sweep initializers AutoML-style (random, grid or successive halving), rank them on a validation split or k-fold CV, resume from the trial log.");
+    config.AddCommand<TrialCommand>("trial")
+        .WithDescription("Run one sweep trial from a JSON trial request and print the JSON result (the worker of a distributed sweep).");
 });
 return app.Run(args, cancellation.Token);

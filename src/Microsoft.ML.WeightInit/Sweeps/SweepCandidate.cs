@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Trainers;
 
@@ -18,6 +19,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
     {
         /// <summary>What identifies the candidate:
         /// <c>weight=…; bias=…; lr=…; momentum=…; epochs=…</c> (the first two entries are an initializer-plan text form).</summary>
+        [JsonIgnore]
         public string Key => $"{TrainingKey}; epochs={NumberOfEpochs.ToString(CultureInfo.InvariantCulture)}";
 
         /// <summary>The candidate without its epoch budget: what a trial trains with, whatever its number of epochs.</summary>

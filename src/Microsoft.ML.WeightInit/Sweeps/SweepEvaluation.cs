@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Microsoft.ML.WeightInit.Sweeps
 {
@@ -29,9 +30,11 @@ namespace Microsoft.ML.WeightInit.Sweeps
         public static SweepEvaluation ValidationSet { get; } = new(SweepEvaluationKind.ValidationSet, 0, 1, 0);
 
         /// <summary>Trials per candidate and seed: the folds, or 1.</summary>
+        [JsonIgnore]
         public int Folds => Kind == SweepEvaluationKind.CrossValidation ? NumberOfFolds : 1;
 
         /// <summary>Short text form: <c>holdout(fraction=0.2, seed=0)</c>, <c>cv(folds=5, seed=0)</c> or <c>validation_set</c>.</summary>
+        [JsonIgnore]
         public string TextForm => Kind switch
         {
             SweepEvaluationKind.Holdout => string.Create(CultureInfo.InvariantCulture, $"holdout(fraction={ParameterDomain.Format(ValidationFraction)}, seed={SplitSeed})"),

@@ -40,6 +40,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 WriteIndented = indented,
                 NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
                 RespectRequiredConstructorParameters = false,
+                DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             };
             options.Converters.Add(new JsonStringEnumConverter());
             options.MakeReadOnly(populateMissingResolver: true);
