@@ -28,5 +28,7 @@ app.Configure(config =>
         .WithDescription("Sweep initializers AutoML-style (random, grid or successive halving), rank them on a validation split or k-fold CV, resume from the trial log.");
     config.AddCommand<TrialCommand>("trial")
         .WithDescription("Run one sweep trial from a JSON trial request and print the JSON result (the worker of a distributed sweep).");
+    config.AddCommand<InitStatsCommand>("init-stats")
+        .WithDescription("Initialize the net with a plan (no training): weight statistics against theory, signal propagation on one batch, the article's mean listing.");
 });
 return app.Run(args, cancellation.Token);

@@ -46,13 +46,15 @@ namespace Microsoft.ML.WeightInit.Initializers
         }
 
         /// <summary>Computes (fan_in, fan_out) of a tensor.</summary>
+        /// <remarks>Not an overload of <see cref="Compute"/>: TorchSharp converts <c>long[]</c> to a tensor implicitly,
+        /// so <c>Compute(new long[] { 20, 1, 5, 5 })</c> would otherwise bind to the tensor version.</remarks>
         /// <param name="tensor">The weight tensor.</param>
         /// <returns>(fan_in, fan_out).</returns>
         /// <exception cref="ArgumentException">The tensor has fewer than 2 dimensions.</exception>
-        public static (long FanIn, long FanOut) Compute(torch.Tensor tensor)
+        public static (long FanIn, long FanOut) Of(torch.Tensor tensor)
         {
             ArgumentNullException.ThrowIfNull(tensor);
-            return Compute(tensor.shape);
+            return Compute(tensor.shape, "tensor");
         }
     }
 

@@ -1,13 +1,24 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 
 namespace Microsoft.ML.WeightInit.Initializers
 {
     /// <summary>
-    /// Which initializer fills each parameter of a network: one for weights, one for biases, and per-layer overrides
-    /// by layer name (<c>conv1</c>, <c>conv2</c>, <c>fc1</c>, <c>fc2</c>).
+    /// Which initializer fills each parameter of a network: one for weights, one for biases, per-layer overrides by
+    /// layer name (<c>conv1</c>, <c>conv2</c>, <c>fc1</c>, <c>fc2</c>), and optionally zeros for the last layer.
     /// </summary>
+    /// <remarks>
+    /// <para>Text form (<see cref="TextForm"/>, read back by <see cref="Parse"/>): entries separated by <c>;</c>, each
+    /// <c>target=initializer</c>, e.g.
+    /// <c>weight=kaiming_normal(a=0, mode=fan_out, nonlinearity=relu); bias=zeros; conv2.weight=orthogonal(gain=1)</c>.
+    /// Targets: <c>weight</c>, <c>bias</c>, <c>LAYER.weight</c>, <c>LAYER.bias</c> and <c>zero_last_layer=true|false</c>.
+    /// Anything not named keeps PyTorch's default reset (<c>pytorch_default</c>), so a bare initializer such as
+    /// <c>xavier_uniform</c> is shorthand for <c>weight=xavier_uniform(gain=1); bias=pytorch_default</c>. The canonical
+    /// form lists <c>weight</c> and <c>bias</c> first, then the overrides by layer name (ordinal order), weight
+    /// before bias, then <c>zero_last_layer=true</c> when set.</para>
+    /// </remarks>
     public sealed record InitializerPlan
     {
         /// <summary>Creates a plan.</summary>
@@ -35,7 +46,17 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <summary>Bias initializers by layer name, taking precedence over <see cref="Bias"/>.</summary>
         public IReadOnlyDictionary<string, IWeightInitializer> BiasOverrides { get; init; } = new Dictionary<string, IWeightInitializer>();
 
-        /// <summary>The initializer of a layer's weight or bias.</summary>
+        /// <summary>
+        /// When true, the last layer (fc2) gets zeros for weight and bias, whatever <see cref="Weight"/> and
+        /// <see cref="Bias"/> say (an override for that layer is then an error). Text form: <c>zero_last_layer=true</c>.
+        /// Default false.
+        /// </summary>
+        public bool ZeroLastLayer { get; init; }
+
+        /// <summary>The canonical text form, which <see cref="Parse"/> reads back to an equal plan.</summary>
+        public string TextForm => InitializerPlanSyntax.Format(this);
+
+        /// <summary>The initializer of a layer's weight or bias (not counting <see cref="ZeroLastLayer"/>).</summary>
         /// <param name="layerName">Layer name, e.g. <c>conv2</c>.</param>
         /// <param name="role">Weight or bias.</param>
         /// <returns>The override for that layer, else the plan-wide initializer.</returns>
@@ -45,11 +66,15 @@ namespace Microsoft.ML.WeightInit.Initializers
             return overrides.TryGetValue(layerName, out var initializer) ? initializer : role == ParameterRole.Weight ? Weight : Bias;
         }
 
-        /// <summary>Checks that every override names a layer of the network.</summary>
-        /// <param name="layerNames">The network's layer names.</param>
-        /// <exception cref="ArgumentException">An override names an unknown layer (the message lists the layers).</exception>
+        /// <summary>
+        /// Checks the plan against a network: every override names one of its layers, no override targets the last
+        /// layer when <see cref="ZeroLastLayer"/> is set, and no bias uses a data-dependent (weight-only) initializer.
+        /// </summary>
+        /// <param name="layerNames">The network's layer names, in order.</param>
+        /// <exception cref="ArgumentException">The plan does not fit the network (the message lists the layers).</exception>
         public void Validate(IEnumerable<string> layerNames)
         {
+            ArgumentNullException.ThrowIfNull(layerNames);
             var names = layerNames.ToList();
             foreach (var layer in WeightOverrides.Keys.Concat(BiasOverrides.Keys))
             {
@@ -59,17 +84,65 @@ namespace Microsoft.ML.WeightInit.Initializers
                         $"Initializer override for unknown layer '{layer}'. Layers: {string.Join(", ", names)}.", nameof(layerNames));
                 }
             }
+            if (ZeroLastLayer && names.Count > 0 && (WeightOverrides.ContainsKey(names[^1]) || BiasOverrides.ContainsKey(names[^1])))
+            {
+                throw new ArgumentException(
+                    $"The plan sets zero_last_layer=true and also overrides the last layer '{names[^1]}'; keep one of the two.", nameof(layerNames));
+            }
+            foreach (var bias in BiasOverrides.Values.Prepend(Bias))
+            {
+                if (bias is IDataDependentInitializer)
+                {
+                    throw new ArgumentException(
+                        $"'{bias.TextForm}' is a weight initializer and cannot initialize a bias; use e.g. bias=zeros.", nameof(layerNames));
+                }
+            }
         }
 
-        /// <summary>Value equality over the initializers and the overrides.</summary>
+        /// <summary>
+        /// Reads a plan from its text form (see the remarks of <see cref="InitializerPlan"/>), e.g.
+        /// <c>weight=xavier_uniform; bias=zeros; fc2.weight=normal(std=0.01)</c>.
+        /// </summary>
+        /// <param name="text">The text form (at most 16384 characters).</param>
+        /// <returns>The plan.</returns>
+        /// <exception cref="FormatException">The text is not a plan: an unknown target or initializer, a parameter
+        /// that does not parse, a duplicate target; the message says which entry and lists what is valid.</exception>
+        public static InitializerPlan Parse(string text) => InitializerPlanSyntax.Parse(text);
+
+        /// <summary>Like <see cref="Parse"/>, without throwing.</summary>
+        /// <param name="text">The text form.</param>
+        /// <param name="plan">The plan, or null.</param>
+        /// <param name="error">Why the text did not parse, or null.</param>
+        /// <returns>Whether the text parsed.</returns>
+        public static bool TryParse(string text, [NotNullWhen(true)] out InitializerPlan? plan, out string? error)
+        {
+            try
+            {
+                plan = Parse(text);
+                error = null;
+                return true;
+            }
+            catch (FormatException e)
+            {
+                plan = null;
+                error = e.Message;
+                return false;
+            }
+        }
+
+        /// <summary>The canonical text form.</summary>
+        /// <returns><see cref="TextForm"/>.</returns>
+        public override string ToString() => TextForm;
+
+        /// <summary>Value equality over the initializers, the overrides and <see cref="ZeroLastLayer"/>.</summary>
         /// <param name="other">The other plan.</param>
         /// <returns>Whether both plans fill every parameter the same way.</returns>
         public bool Equals(InitializerPlan? other) =>
-            other is not null && Weight.Equals(other.Weight) && Bias.Equals(other.Bias)
+            other is not null && Weight.Equals(other.Weight) && Bias.Equals(other.Bias) && ZeroLastLayer == other.ZeroLastLayer
             && SameOverrides(WeightOverrides, other.WeightOverrides) && SameOverrides(BiasOverrides, other.BiasOverrides);
 
         /// <inheritdoc/>
-        public override int GetHashCode() => HashCode.Combine(Weight, Bias, WeightOverrides.Count, BiasOverrides.Count);
+        public override int GetHashCode() => HashCode.Combine(Weight, Bias, WeightOverrides.Count, BiasOverrides.Count, ZeroLastLayer);
 
         private static bool SameOverrides(IReadOnlyDictionary<string, IWeightInitializer> a, IReadOnlyDictionary<string, IWeightInitializer> b) =>
             a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v.Equals(kv.Value));

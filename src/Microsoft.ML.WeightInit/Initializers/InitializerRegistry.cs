@@ -5,7 +5,8 @@ using System.Linq;
 namespace Microsoft.ML.WeightInit.Initializers
 {
     /// <summary>
-    /// Every scheme the text form knows: its name and the factory that builds it from its arguments.
+    /// Every scheme the text form knows: its name and the factory that builds it from its arguments (PyTorch's
+    /// argument names and defaults; Keras' for variance_scaling).
     /// </summary>
     internal static class InitializerRegistry
     {
@@ -16,14 +17,35 @@ namespace Microsoft.ML.WeightInit.Initializers
                 [ZerosInitializer.SchemeName] = _ => new ZerosInitializer(),
                 [OnesInitializer.SchemeName] = _ => new OnesInitializer(),
                 [ConstantInitializer.SchemeName] = a => new ConstantInitializer(a.RequiredDouble("val")),
+                [UniformInitializer.SchemeName] = a => new UniformInitializer(a.Double("a", 0), a.Double("b", 1)),
+                [NormalInitializer.SchemeName] = a => new NormalInitializer(a.Double("mean", 0), a.Double("std", 1)),
+                [TruncNormalInitializer.SchemeName] = a => new TruncNormalInitializer(
+                    a.Double("mean", 0), a.Double("std", 1), a.Double("a", -2), a.Double("b", 2)),
                 [XavierUniformInitializer.SchemeName] = a => new XavierUniformInitializer(a.Double("gain", 1.0)),
+                [XavierNormalInitializer.SchemeName] = a => new XavierNormalInitializer(a.Double("gain", 1.0)),
                 [KaimingUniformInitializer.SchemeName] = a => new KaimingUniformInitializer(
                     a.Double("a", 0), a.FanMode("mode", FanMode.FanIn), a.Nonlinearity("nonlinearity", Nonlinearity.LeakyRelu)),
+                [KaimingNormalInitializer.SchemeName] = a => new KaimingNormalInitializer(
+                    a.Double("a", 0), a.FanMode("mode", FanMode.FanIn), a.Nonlinearity("nonlinearity", Nonlinearity.LeakyRelu)),
+                [OrthogonalInitializer.SchemeName] = a => new OrthogonalInitializer(a.Double("gain", 1.0)),
+                [SparseInitializer.SchemeName] = a => new SparseInitializer(a.RequiredDouble("sparsity"), a.Double("std", 0.01)),
+                [EyeInitializer.SchemeName] = _ => new EyeInitializer(),
+                [DiracInitializer.SchemeName] = a => new DiracInitializer(a.Long("groups", 1)),
+                [VarianceScalingInitializer.SchemeName] = a => new VarianceScalingInitializer(
+                    a.Double("scale", 1.0),
+                    a.VarianceScalingMode("mode", VarianceScalingMode.FanIn),
+                    a.Distribution("distribution", VarianceScalingDistribution.TruncatedNormal)),
+                [LecunNormalInitializer.SchemeName] = _ => new LecunNormalInitializer(),
+                [LecunUniformInitializer.SchemeName] = _ => new LecunUniformInitializer(),
+                [LsuvInitializer.SchemeName] = a => new LsuvInitializer(a.Double("tol", 0.1), a.Long("max_iterations", 10)),
             };
 
         /// <summary>Names of every known scheme, sorted.</summary>
-        public static IReadOnlyList<string> Names => Factories.Keys.OrderBy(n => n, StringComparer.Ordinal).ToList();
+        public static IReadOnlyList<string> Names { get; } = Factories.Keys.OrderBy(n => n, StringComparer.Ordinal).ToList();
 
+        /// <summary>Reads a text form; the scheme's parameters are validated.</summary>
+        /// <exception cref="FormatException">Unknown scheme or parameter (the message lists the valid ones), a value
+        /// that does not parse, or a value the scheme rejects.</exception>
         public static WeightInitializer Parse(string text)
         {
             var (name, arguments) = TextFormSyntax.Split(text);
@@ -37,12 +59,13 @@ namespace Microsoft.ML.WeightInit.Initializers
             try
             {
                 initializer = factory(args);
+                args.EnsureAllKnown();
+                initializer.ValidateParameters();
             }
             catch (ArgumentException e)
             {
-                throw args.Error(e.Message.Split(" (Parameter")[0]);
+                throw args.Error(e.Message.Split(" (Parameter")[0].TrimEnd('.'));
             }
-            args.EnsureAllKnown();
             return initializer;
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using TorchSharp;
 
 namespace Microsoft.ML.WeightInit.Initializers
@@ -8,7 +9,7 @@ namespace Microsoft.ML.WeightInit.Initializers
     /// <c>kaiming_uniform_(w, a=√5)</c>, i.e. U(±1/√fan_in); the bias gets U(±1/√fan_in) with fan_in of the
     /// layer's weight (0 when fan_in is 0). Text form: <c>pytorch_default</c>.
     /// </summary>
-    public sealed record PyTorchDefaultInitializer : WeightInitializer
+    public sealed record PyTorchDefaultInitializer : WeightInitializer, ITheoreticalDistribution
     {
         /// <summary>The scheme's name in text forms.</summary>
         public const string SchemeName = "pytorch_default";
@@ -22,16 +23,31 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <inheritdoc/>
         public override void Initialize(torch.Tensor tensor, WeightInitContext context)
         {
-            ArgumentNullException.ThrowIfNull(tensor);
-            ArgumentNullException.ThrowIfNull(context);
+            CheckArguments(tensor, context);
             if (context.Role == ParameterRole.Weight)
             {
                 WeightScheme.Initialize(tensor, context);
                 return;
             }
-            long fanIn = Fans.Compute(context.WeightShape, context.LayerName + ".weight").FanIn;
-            double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
+            double bound = BiasBound(context.WeightShape, context.LayerName + ".weight");
             FillUniform(tensor, -bound, bound, context);
+        }
+
+        /// <inheritdoc/>
+        public DistributionTheory Describe(IReadOnlyList<long> shape, ParameterRole role, IReadOnlyList<long> weightShape)
+        {
+            if (role == ParameterRole.Weight)
+            {
+                return WeightScheme.Describe(shape, role, weightShape);
+            }
+            double bound = BiasBound(weightShape, "weight");
+            return DistributionTheory.Uniform(-bound, bound);
+        }
+
+        private static double BiasBound(IReadOnlyList<long> weightShape, string weightName)
+        {
+            long fanIn = Fans.Compute(weightShape, weightName).FanIn;
+            return fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
         }
     }
 }

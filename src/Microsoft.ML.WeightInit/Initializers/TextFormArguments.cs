@@ -69,6 +69,12 @@ namespace Microsoft.ML.WeightInit.Initializers
         public Nonlinearity Nonlinearity(string key, Nonlinearity defaultValue) =>
             Word(key, defaultValue, t => TextNames.ParseNonlinearity(t, key));
 
+        public VarianceScalingMode VarianceScalingMode(string key, VarianceScalingMode defaultValue) =>
+            Word(key, defaultValue, t => TextNames.ParseVarianceScalingMode(t, key));
+
+        public VarianceScalingDistribution Distribution(string key, VarianceScalingDistribution defaultValue) =>
+            Word(key, defaultValue, t => TextNames.ParseDistribution(t, key));
+
         public string Word(string key, string defaultValue, IReadOnlyCollection<string> valid)
         {
             return Word(key, defaultValue, t => valid.Contains(t)

@@ -43,6 +43,8 @@ namespace Microsoft.ML.WeightInit.Initializers
             bool b => b ? "true" : "false",
             Nonlinearity n => TextNames.Of(n),
             FanMode m => TextNames.Of(m),
+            VarianceScalingMode m => TextNames.Of(m),
+            VarianceScalingDistribution d => TextNames.Of(d),
             IWeightInitializer w => w.TextForm,
             _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
         };

@@ -47,18 +47,24 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <summary>Shape of the layer's weight tensor (also given when the bias is filled).</summary>
         public IReadOnlyList<long> WeightShape { get; }
 
-        /// <summary>Name of the parameter being filled, as in a PyTorch state_dict: <c>conv1.weight</c>.</summary>
-        public string ParameterName => LayerName + (Role == ParameterRole.Weight ? ".weight" : ".bias");
+        /// <summary>
+        /// Name of the parameter being filled, as in a PyTorch state_dict: <c>conv1.weight</c>; for a standalone tensor
+        /// (<see cref="ForTensor"/>), the name given there.
+        /// </summary>
+        public string ParameterName => _standaloneName ?? LayerName + (Role == ParameterRole.Weight ? ".weight" : ".bias");
+
+        private string? _standaloneName;
 
         /// <summary>A context for filling a standalone tensor (its own shape is the weight shape).</summary>
         /// <param name="generator">The generator every random draw comes from.</param>
         /// <param name="tensor">The tensor to be filled.</param>
-        /// <param name="name">A name for error messages.</param>
+        /// <param name="name">The tensor's name in error messages (<see cref="ParameterName"/>); default <c>tensor</c>.</param>
         /// <returns>A weight-role context.</returns>
         public static WeightInitContext ForTensor(torch.Generator generator, torch.Tensor tensor, string name = "tensor")
         {
             ArgumentNullException.ThrowIfNull(tensor);
-            return new WeightInitContext(generator, name, ParameterRole.Weight, tensor.shape);
+            ArgumentNullException.ThrowIfNull(name);
+            return new WeightInitContext(generator, name, ParameterRole.Weight, tensor.shape) { _standaloneName = name };
         }
     }
 }

@@ -61,6 +61,56 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <summary>Names of every scheme <see cref="Parse(string)"/> knows.</summary>
         public static IReadOnlyList<string> SchemeNames => InitializerRegistry.Names;
 
+        /// <summary>
+        /// Checks the scheme's parameters (not the tensor): <see cref="Parse(string)"/> calls it, and so does
+        /// <see cref="Initialize"/> before touching the tensor. The base accepts everything.
+        /// </summary>
+        /// <exception cref="ArgumentException">A parameter out of range; the message names it (PyTorch's name) and
+        /// gives PyTorch's own message where PyTorch rejects the value too.</exception>
+        public virtual void ValidateParameters()
+        {
+        }
+
+        /// <summary>Throws when <paramref name="value"/> is NaN or ±∞.</summary>
+        /// <param name="name">PyTorch's name of the parameter.</param>
+        /// <param name="value">Its value.</param>
+        /// <exception cref="ArgumentException">The value is not finite.</exception>
+        protected static void RequireFinite(string name, double value)
+        {
+            if (!double.IsFinite(value))
+            {
+                throw new ArgumentException($"{name} must be a finite number; got {TextFormSyntax.FormatValue(value)}.", name);
+            }
+        }
+
+        /// <summary>
+        /// The error for a tensor the scheme does not accept: PyTorch's message, then the parameter's name and shape,
+        /// e.g. <c>Only tensors with 2 dimensions are supported: 'fc1.bias' has shape [500].</c>
+        /// </summary>
+        /// <param name="pyTorchMessage">PyTorch's message for the same case.</param>
+        /// <param name="tensor">The tensor.</param>
+        /// <param name="context">Names the parameter.</param>
+        /// <returns>The exception to throw (parameter name <c>tensor</c>).</returns>
+        protected static ArgumentException Rejected(string pyTorchMessage, torch.Tensor tensor, WeightInitContext context)
+        {
+            ArgumentNullException.ThrowIfNull(tensor);
+            ArgumentNullException.ThrowIfNull(context);
+            return new ArgumentException(
+                $"{pyTorchMessage}: '{context.ParameterName}' has shape {Shapes.Format(tensor.shape)}.", nameof(tensor));
+        }
+
+        /// <summary>Checks the arguments of <see cref="Initialize"/> and the scheme's parameters.</summary>
+        /// <param name="tensor">The tensor to fill.</param>
+        /// <param name="context">The context.</param>
+        /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        /// <exception cref="ArgumentException">A parameter out of range (see <see cref="ValidateParameters"/>).</exception>
+        protected void CheckArguments(torch.Tensor tensor, WeightInitContext context)
+        {
+            ArgumentNullException.ThrowIfNull(tensor);
+            ArgumentNullException.ThrowIfNull(context);
+            ValidateParameters();
+        }
+
         /// <summary>Fills with U(low, high) from the context's generator, under no-grad (PyTorch's <c>uniform_</c>).</summary>
         /// <param name="tensor">Tensor to fill.</param>
         /// <param name="low">Lower bound.</param>
@@ -85,6 +135,50 @@ namespace Microsoft.ML.WeightInit.Initializers
             ArgumentNullException.ThrowIfNull(context);
             using var noGrad = torch.no_grad();
             tensor.normal_(mean, std, context.Generator);
+        }
+
+        /// <summary>
+        /// Fills with N(mean, std²) truncated to [a, b] (absolute bounds), by PyTorch's algorithm
+        /// (<c>_no_grad_trunc_normal_</c>): U(2Φ(α) − 1, 2Φ(β) − 1) from the context's generator with
+        /// α = (a − mean)/std and β = (b − mean)/std, then <c>erfinv_</c>, × std·√2, + mean, clamped to [a, b]; all in
+        /// the tensor's dtype, under no-grad.
+        /// </summary>
+        /// <param name="tensor">Tensor to fill.</param>
+        /// <param name="mean">Mean of the untruncated normal.</param>
+        /// <param name="std">Standard deviation of the untruncated normal (&gt; 0).</param>
+        /// <param name="a">Lower cutoff (absolute).</param>
+        /// <param name="b">Upper cutoff (absolute, ≥ a).</param>
+        /// <param name="context">Source of the generator.</param>
+        protected static void FillTruncatedNormal(torch.Tensor tensor, double mean, double std, double a, double b, WeightInitContext context)
+        {
+            ArgumentNullException.ThrowIfNull(tensor);
+            ArgumentNullException.ThrowIfNull(context);
+            double l = StandardNormal.Cdf((a - mean) / std);
+            double u = StandardNormal.Cdf((b - mean) / std);
+            using var noGrad = torch.no_grad();
+            tensor.uniform_(2 * l - 1, 2 * u - 1, context.Generator);
+            Erfinv(tensor);
+            tensor.mul_(std * Math.Sqrt(2.0));
+            tensor.add_(mean);
+            tensor.clamp_(a, b);
+        }
+
+        /// <summary>
+        /// erfinv in place: for float32, PyTorch 1.13's own algorithm (<see cref="PyTorchErfinv"/>, bitwise equal to its
+        /// <c>erfinv_</c>); for other dtypes, libtorch's <c>erfinv_</c>.
+        /// </summary>
+        private static void Erfinv(torch.Tensor tensor)
+        {
+            if (tensor.dtype != torch.ScalarType.Float32 || tensor.numel() == 0)
+            {
+                tensor.erfinv_();
+                return;
+            }
+            using var contiguous = tensor.contiguous();
+            float[] values = contiguous.data<float>().ToArray();
+            PyTorchErfinv.Apply(values);
+            using var result = torch.tensor(values, tensor.shape);
+            tensor.copy_(result);
         }
 
         /// <summary>Fills with a constant, under no-grad (PyTorch's <c>fill_</c>).</summary>

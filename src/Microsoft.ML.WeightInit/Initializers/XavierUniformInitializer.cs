@@ -7,10 +7,11 @@ namespace Microsoft.ML.WeightInit.Initializers
     /// <summary>
     /// Xavier (Glorot) uniform: U(−a, a) with a = gain · √(6 / (fan_in + fan_out)). PyTorch's
     /// <c>torch.nn.init.xavier_uniform_(tensor, gain=1.0)</c>; Glorot &amp; Bengio, "Understanding the difficulty of
-    /// training deep feedforward neural networks" (2010). Tensor of ≥ 2 dims. Text form: <c>xavier_uniform(gain=1)</c>.
+    /// training deep feedforward neural networks" (AISTATS 2010). Tensor of ≥ 2 dims. Text form:
+    /// <c>xavier_uniform(gain=1)</c>.
     /// </summary>
-    /// <param name="Gain">Scaling factor (default 1).</param>
-    public sealed record XavierUniformInitializer(double Gain = 1.0) : WeightInitializer
+    /// <param name="Gain">Scaling factor (default 1), e.g. <see cref="Initializers.Gain.Calculate(Nonlinearity, double?)"/>.</param>
+    public sealed record XavierUniformInitializer(double Gain = 1.0) : WeightInitializer, ITheoreticalDistribution
     {
         /// <summary>The scheme's name in text forms.</summary>
         public const string SchemeName = "xavier_uniform";
@@ -21,26 +22,29 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <inheritdoc/>
         protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[] { P("gain", Gain) };
 
+        /// <inheritdoc/>
+        /// <exception cref="ArgumentException">gain is not finite.</exception>
+        public override void ValidateParameters() => RequireFinite("gain", Gain);
+
         /// <summary>The bound a for a weight shape.</summary>
-        /// <param name="shape">Weight shape (≥ 2 dims).</param>
-        /// <returns>a = gain · √3 · √(2 / (fan_in + fan_out)), computed in PyTorch's order.</returns>
-        /// <exception cref="ArgumentException">Fewer than 2 dims.</exception>
-        public double Bound(IReadOnlyList<long> shape)
-        {
-            var (fanIn, fanOut) = Fans.Compute(shape);
-            double std = Gain * Math.Sqrt(2.0 / (double)(fanIn + fanOut));
-            return Math.Sqrt(3.0) * std;
-        }
+        /// <param name="shape">Weight shape (≥ 2 dims, fan_in + fan_out &gt; 0).</param>
+        /// <returns>a = √3 · gain · √(2 / (fan_in + fan_out)), computed in PyTorch's order.</returns>
+        /// <exception cref="ArgumentException">Fewer than 2 dims, or fan_in + fan_out = 0.</exception>
+        public double Bound(IReadOnlyList<long> shape) => Math.Sqrt(3.0) * XavierStd.Of(shape, Gain, "tensor");
 
         /// <inheritdoc/>
         public override void Initialize(torch.Tensor tensor, WeightInitContext context)
         {
-            ArgumentNullException.ThrowIfNull(tensor);
-            ArgumentNullException.ThrowIfNull(context);
-            var (fanIn, fanOut) = Fans.Compute(tensor.shape, context.ParameterName);
-            double std = Gain * Math.Sqrt(2.0 / (double)(fanIn + fanOut));
-            double a = Math.Sqrt(3.0) * std;
+            CheckArguments(tensor, context);
+            double a = Math.Sqrt(3.0) * XavierStd.Of(tensor.shape, Gain, context.ParameterName);
             FillUniform(tensor, -a, a, context);
+        }
+
+        /// <inheritdoc/>
+        public DistributionTheory Describe(IReadOnlyList<long> shape, ParameterRole role, IReadOnlyList<long> weightShape)
+        {
+            double a = Bound(shape);
+            return DistributionTheory.Uniform(-a, a);
         }
     }
 }

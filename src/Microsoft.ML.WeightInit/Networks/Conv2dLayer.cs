@@ -30,8 +30,13 @@ namespace Microsoft.ML.WeightInit.Networks
             {
                 throw new ArgumentOutOfRangeException(nameof(kernelSize), "Channels and kernel size must be positive.");
             }
-            weight = new Parameter(empty(outChannels, inChannels, kernelSize, kernelSize));
-            bias = new Parameter(empty(outChannels));
+            // Parameter wraps a new handle on the same storage: the temporaries are freed right away.
+            using (var w = empty(outChannels, inChannels, kernelSize, kernelSize))
+            using (var b = empty(outChannels))
+            {
+                weight = new Parameter(w);
+                bias = new Parameter(b);
+            }
             Path = path;
             RegisterComponents();
         }

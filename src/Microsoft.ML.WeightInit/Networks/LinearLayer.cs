@@ -27,8 +27,13 @@ namespace Microsoft.ML.WeightInit.Networks
             {
                 throw new ArgumentOutOfRangeException(nameof(outFeatures), "Feature counts must be positive.");
             }
-            weight = new Parameter(empty(outFeatures, inFeatures));
-            bias = new Parameter(empty(outFeatures));
+            // Parameter wraps a new handle on the same storage: the temporaries are freed right away.
+            using (var w = empty(outFeatures, inFeatures))
+            using (var b = empty(outFeatures))
+            {
+                weight = new Parameter(w);
+                bias = new Parameter(b);
+            }
             RegisterComponents();
         }
 

@@ -10,39 +10,129 @@ namespace Microsoft.ML.WeightInit.Networks
     /// Initializes a network's layers the way the PyTorch protocol does: constructing the PyTorch modules draws
     /// their default reset (weight, then bias, layer by layer), then the chosen initializers redraw what they replace,
     /// layer by layer (weight, then bias). A parameter whose initializer is <see cref="PyTorchDefaultInitializer"/>
-    /// keeps its construction-time values, so with the same seed the weights equal PyTorch's bit for bit.
+    /// keeps its construction-time values, so with the same seed the weights equal PyTorch's bit for bit. Then, with
+    /// <see cref="InitializerPlan.ZeroLastLayer"/>, the last layer's weight and bias are zeros (no draws); finally,
+    /// layer by layer, every weight whose initializer is an <see cref="IDataDependentInitializer"/> (LSUV) is
+    /// calibrated on a batch.
     /// </summary>
     public static class NetworkInitializer
     {
-        /// <summary>Initializes every layer's weight and bias in place.</summary>
+        /// <summary>Initializes every layer's weight and bias in place (plans without data-dependent initializers).</summary>
         /// <param name="layers">Layers in construction order.</param>
         /// <param name="generator">Generator every draw comes from (seed it for reproducible weights).</param>
         /// <param name="plan">Which initializer fills each (layer, weight/bias).</param>
-        /// <exception cref="ArgumentException">An initializer rejects a parameter's shape, or the plan overrides an
-        /// unknown layer.</exception>
-        public static void Initialize(IReadOnlyList<IParameterizedLayer> layers, torch.Generator generator, InitializerPlan plan)
+        /// <exception cref="ArgumentException">An initializer rejects a parameter's shape, the plan does not fit the
+        /// layers (<see cref="InitializerPlan.Validate"/>), or the plan needs a calibration batch (LSUV): use
+        /// <see cref="Initialize(MnistCnn, torch.Generator, InitializerPlan, torch.Tensor?)"/>.</exception>
+        public static void Initialize(IReadOnlyList<IParameterizedLayer> layers, torch.Generator generator, InitializerPlan plan) =>
+            Initialize(layers, generator, plan, layerOutputs: null);
+
+        /// <summary>
+        /// Initializes an <see cref="MnistCnn"/>, calibrating data-dependent initializers (LSUV) on
+        /// <paramref name="calibrationImages"/> through <see cref="MnistCnn.ForwardWithLayerOutputs"/>.
+        /// </summary>
+        /// <param name="network">The network.</param>
+        /// <param name="generator">Generator every draw comes from.</param>
+        /// <param name="plan">Which initializer fills each parameter.</param>
+        /// <param name="calibrationImages">A batch of normalized images, N × C × H × W (e.g. the first training batch),
+        /// or null when the plan has no data-dependent initializer. Not modified; the forward passes run without
+        /// gradient.</param>
+        /// <returns>One entry per calibrated layer (empty when none).</returns>
+        /// <exception cref="ArgumentException">As <see cref="Initialize(IReadOnlyList{IParameterizedLayer}, torch.Generator, InitializerPlan)"/>;
+        /// also when the plan needs a calibration batch and none is given.</exception>
+        /// <exception cref="InvalidOperationException">A layer cannot be calibrated (its output has zero variance).</exception>
+        public static IReadOnlyList<LayerCalibration> Initialize(MnistCnn network, torch.Generator generator, InitializerPlan plan, torch.Tensor? calibrationImages)
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            Func<IReadOnlyList<torch.Tensor>>? outputs = calibrationImages is null ? null : () => network.ForwardWithLayerOutputs(calibrationImages);
+            return Initialize(network.Layers, generator, plan, outputs);
+        }
+
+        /// <summary>Initializes every layer's weight and bias in place, calibrating data-dependent initializers.</summary>
+        /// <param name="layers">Layers in construction order.</param>
+        /// <param name="generator">Generator every draw comes from.</param>
+        /// <param name="plan">Which initializer fills each parameter.</param>
+        /// <param name="layerOutputs">Runs the network on a calibration batch and returns the output of every layer,
+        /// in the order of <paramref name="layers"/> (further outputs are ignored), or null when the plan has no
+        /// data-dependent initializer. Called under no-grad inside a dispose scope: the tensors it creates are
+        /// disposed after use.</param>
+        /// <returns>One entry per calibrated layer (empty when none).</returns>
+        /// <exception cref="ArgumentException">As the three-argument overload; also when the plan needs
+        /// <paramref name="layerOutputs"/> and it is null.</exception>
+        /// <exception cref="InvalidOperationException">A layer cannot be calibrated.</exception>
+        public static IReadOnlyList<LayerCalibration> Initialize(IReadOnlyList<IParameterizedLayer> layers, torch.Generator generator,
+            InitializerPlan plan, Func<IReadOnlyList<torch.Tensor>>? layerOutputs)
         {
             ArgumentNullException.ThrowIfNull(layers);
             ArgumentNullException.ThrowIfNull(generator);
             ArgumentNullException.ThrowIfNull(plan);
             plan.Validate(layers.Select(l => l.LayerName));
+            var calibrated = Enumerable.Range(0, layers.Count)
+                .Where(i => Effective(plan, layers, i, ParameterRole.Weight) is IDataDependentInitializer)
+                .ToList();
+            if (calibrated.Count > 0 && layerOutputs is null)
+            {
+                var first = layers[calibrated[0]];
+                throw new ArgumentException(
+                    $"'{first.LayerName}.weight' uses '{plan.For(first.LayerName, ParameterRole.Weight).TextForm}', which needs a calibration batch: " +
+                    "call NetworkInitializer.Initialize(network, generator, plan, calibrationImages).", nameof(layerOutputs));
+            }
+
             var reset = new PyTorchDefaultInitializer();
             foreach (var layer in layers)
             {
                 Fill(layer, ParameterRole.Weight, reset, generator);
                 Fill(layer, ParameterRole.Bias, reset, generator);
             }
-            foreach (var layer in layers)
+            for (int i = 0; i < layers.Count; i++)
             {
                 foreach (var role in new[] { ParameterRole.Weight, ParameterRole.Bias })
                 {
-                    var initializer = plan.For(layer.LayerName, role);
+                    var initializer = Effective(plan, layers, i, role);
                     if (initializer is not PyTorchDefaultInitializer)
                     {
-                        Fill(layer, role, initializer, generator);
+                        Fill(layers[i], role, initializer, generator);
                     }
                 }
             }
+
+            var results = new List<LayerCalibration>();
+            foreach (int i in calibrated)
+            {
+                var layer = layers[i];
+                var initializer = (IDataDependentInitializer)Effective(plan, layers, i, ParameterRole.Weight);
+                var context = new WeightInitContext(generator, layer.LayerName, ParameterRole.Weight, layer.Weight.shape);
+                results.Add(initializer.Calibrate(layer.Weight, context, () => Output(layerOutputs!, i, layer.LayerName)));
+            }
+            return results;
+        }
+
+        /// <summary>The initializer that fills a parameter, with <see cref="InitializerPlan.ZeroLastLayer"/> applied.</summary>
+        /// <param name="plan">The plan.</param>
+        /// <param name="layers">The network's layers in order.</param>
+        /// <param name="index">Index of the layer.</param>
+        /// <param name="role">Weight or bias.</param>
+        /// <returns>The initializer.</returns>
+        public static IWeightInitializer Effective(InitializerPlan plan, IReadOnlyList<IParameterizedLayer> layers, int index, ParameterRole role)
+        {
+            ArgumentNullException.ThrowIfNull(plan);
+            ArgumentNullException.ThrowIfNull(layers);
+            return plan.ZeroLastLayer && index == layers.Count - 1
+                ? new ZerosInitializer()
+                : plan.For(layers[index].LayerName, role);
+        }
+
+        private static torch.Tensor Output(Func<IReadOnlyList<torch.Tensor>> layerOutputs, int index, string layerName)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var outputs = layerOutputs();
+            if (outputs is null || outputs.Count <= index)
+            {
+                throw new InvalidOperationException(
+                    $"The calibration delegate returned {outputs?.Count ?? 0} outputs; layer '{layerName}' is number {index + 1}.");
+            }
+            return outputs[index].detach().MoveToOuterDisposeScope();
         }
 
         private static void Fill(IParameterizedLayer layer, ParameterRole role, IWeightInitializer initializer, torch.Generator generator)

@@ -13,16 +13,14 @@ namespace Microsoft.ML.WeightInit.Scoring
         private readonly ScoringSchema _schema;
         private readonly DataViewRowCursor _input;
         private readonly RowScorer _scorer;
-        private readonly bool _scoreActive;
-        private readonly bool _predictedLabelActive;
+        private readonly ScoredRowColumns _columns;
 
         public ScoringCursor(ScoringSchema schema, DataViewRowCursor input, RowScorer scorer, bool scoreActive, bool predictedLabelActive)
         {
             _schema = schema;
             _input = input;
             _scorer = scorer;
-            _scoreActive = scoreActive;
-            _predictedLabelActive = predictedLabelActive;
+            _columns = new ScoredRowColumns(schema, input, scoreActive || predictedLabelActive ? scorer.Buffer : null, scoreActive, predictedLabelActive);
         }
 
         public override DataViewSchema Schema => _schema.Output;
@@ -33,22 +31,9 @@ namespace Microsoft.ML.WeightInit.Scoring
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-        public override bool IsColumnActive(DataViewSchema.Column column)
-        {
-            if (column.Index == _schema.ScoreIndex)
-            {
-                return _scoreActive;
-            }
-            if (column.Index == _schema.PredictedLabelIndex)
-            {
-                return _predictedLabelActive;
-            }
-            return _input.IsColumnActive(_input.Schema[column.Index]);
-        }
+        public override bool IsColumnActive(DataViewSchema.Column column) => _columns.IsActive(column);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-            OutputGetters.Get<TValue>(_schema, column, IsColumnActive(column), _scorer.Buffer,
-                c => _input.GetGetter<TValue>(_input.Schema[c.Index]));
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _columns.GetGetter<TValue>(column);
 
         public override bool MoveNext()
         {

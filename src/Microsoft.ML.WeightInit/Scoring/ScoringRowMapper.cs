@@ -47,17 +47,13 @@ namespace Microsoft.ML.WeightInit.Scoring
         {
             private readonly ScoringSchema _schema;
             private readonly DataViewRow _input;
-            private readonly SingleRowScorer? _scorer;
-            private readonly bool _score;
-            private readonly bool _predicted;
+            private readonly ScoredRowColumns _columns;
 
             public MappedRow(ScoringSchema schema, DataViewRow input, SingleRowScorer? scorer, bool score, bool predicted)
             {
                 _schema = schema;
                 _input = input;
-                _scorer = scorer;
-                _score = score;
-                _predicted = predicted;
+                _columns = new ScoredRowColumns(schema, input, scorer?.Buffer, score, predicted);
             }
 
             public override DataViewSchema Schema => _schema.Output;
@@ -68,22 +64,9 @@ namespace Microsoft.ML.WeightInit.Scoring
 
             public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-            public override bool IsColumnActive(DataViewSchema.Column column)
-            {
-                if (column.Index == _schema.ScoreIndex)
-                {
-                    return _score;
-                }
-                if (column.Index == _schema.PredictedLabelIndex)
-                {
-                    return _predicted;
-                }
-                return _input.IsColumnActive(_input.Schema[column.Index]);
-            }
+            public override bool IsColumnActive(DataViewSchema.Column column) => _columns.IsActive(column);
 
-            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-                OutputGetters.Get<TValue>(_schema, column, IsColumnActive(column), _scorer?.Buffer!,
-                    c => _input.GetGetter<TValue>(_input.Schema[c.Index]));
+            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _columns.GetGetter<TValue>(column);
         }
     }
 }

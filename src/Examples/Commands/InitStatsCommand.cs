@@ -1,0 +1,76 @@
+using System;
+using System.ComponentModel;
+using System.Globalization;
+using System.Threading;
+using Microsoft.ML.WeightInit.Diagnostics;
+using Microsoft.ML.WeightInit.Examples.Output;
+using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Networks;
+using Microsoft.ML.WeightInit.Trainers;
+using Microsoft.ML.WeightInit.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Microsoft.ML.WeightInit.Examples.Commands
+{
+    /// <summary>
+    /// Initializes the net with a plan (no training) and prints, per parameter, the weights' statistics next to the
+    /// scheme's theory, the signal propagation on one training batch, and the seed article's "Mean initialization"
+    /// listing.
+    /// </summary>
+    public sealed class InitStatsCommand : Command<InitStatsCommand.Settings>
+    {
+        /// <summary>Options of <c>init-stats</c>.</summary>
+        public sealed class Settings : DataSettings
+        {
+            /// <summary>Initializer plan text form.</summary>
+            [CommandOption("-p|--plan <PLAN>")]
+            [Description("Initializer plan, e.g. \"weight=kaiming_normal(mode=fan_out, nonlinearity=relu); bias=zeros; fc2.weight=normal(std=0.01)\", \"lsuv; bias=zeros\" or a bare initializer (weights only). Default: pytorch_default.")]
+            public string Plan { get; init; } = PyTorchDefaultInitializer.SchemeName;
+
+            /// <summary>Seed.</summary>
+            [CommandOption("-s|--seed <SEED>")]
+            [Description("Seed of the initialization (and of the mean listing). Default: 1.")]
+            public int Seed { get; init; } = InitCnnTrainer.Defaults.Seed;
+
+            /// <summary>Batch size.</summary>
+            [CommandOption("--batch-size <N>")]
+            [Description("Training images (the first N, in file order) for signal propagation and LSUV's calibration. Default: 64.")]
+            public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
+
+            /// <summary>Checks the plan text and the batch size.</summary>
+            public override ValidationResult Validate()
+            {
+                if (!InitializerPlan.TryParse(Plan, out _, out string? error))
+                {
+                    return ValidationResult.Error(error!);
+                }
+                return BatchSize < 2 ? ValidationResult.Error("--batch-size must be at least 2.") : ValidationResult.Success();
+            }
+        }
+
+        /// <inheritdoc/>
+        public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+        {
+            var mlContext = new MLContext(seed: 0);
+            var plan = InitializerPlan.Parse(settings.Plan);
+            var data = MnistData.Load(mlContext, settings);
+            AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
+            AnsiConsole.MarkupLineInterpolated($"Plan: [bold]{plan.TextForm}[/], seed {settings.Seed}, batch of the first {settings.BatchSize} training images");
+
+            var first = mlContext.Data.TakeRows(data.Train, settings.BatchSize);
+            using var batch = TensorDataset.FromDataView(first, new InputColumns("Label", "Features"), ImageShape.Mnist,
+                InitCnnTrainer.Defaults.NormalizationMean, InitCnnTrainer.Defaults.NormalizationStd);
+            var report = InitializationDiagnostics.Analyze(plan, settings.Seed, batch.Features, batch.Labels);
+
+            AnsiConsole.Write(InitStatsTables.Parameters(report.Parameters));
+            AnsiConsole.Write(InitStatsTables.Signal(report.Signal));
+            if (report.Calibrations.Count > 0)
+            {
+                AnsiConsole.Write(InitStatsTables.Calibrations(report.Calibrations));
+            }
+            AnsiConsole.Write(InitStatsTables.MeanListing(MeanInitializationListing.Run(settings.Seed), settings.Seed));
+            return 0;
+        }
+    }
+}

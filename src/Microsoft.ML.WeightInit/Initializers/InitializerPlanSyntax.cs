@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace Microsoft.ML.WeightInit.Initializers
+{
+    /// <summary>The text form of an <see cref="InitializerPlan"/>: <c>target=initializer; …</c>, both ways.</summary>
+    internal static class InitializerPlanSyntax
+    {
+        /// <summary>Longest plan text accepted (guards the parser against huge inputs).</summary>
+        public const int MaxLength = 16384;
+
+        private const string ZeroLastLayerKey = "zero_last_layer";
+        private const string ValidTargets = "weight, bias, LAYER.weight, LAYER.bias (LAYER: letters, digits, '_'), zero_last_layer";
+
+        public static string Format(InitializerPlan plan)
+        {
+            var sb = new StringBuilder();
+            sb.Append("weight=").Append(plan.Weight.TextForm).Append("; bias=").Append(plan.Bias.TextForm);
+            var overrides = plan.WeightOverrides.Select(kv => (Layer: kv.Key, Role: 0, kv.Value))
+                .Concat(plan.BiasOverrides.Select(kv => (Layer: kv.Key, Role: 1, kv.Value)))
+                .OrderBy(o => o.Layer, StringComparer.Ordinal).ThenBy(o => o.Role);
+            foreach (var (layer, role, initializer) in overrides)
+            {
+                sb.Append("; ").Append(layer).Append(role == 0 ? ".weight=" : ".bias=").Append(initializer.TextForm);
+            }
+            if (plan.ZeroLastLayer)
+            {
+                sb.Append("; ").Append(ZeroLastLayerKey).Append("=true");
+            }
+            return sb.ToString();
+        }
+
+        public static InitializerPlan Parse(string text)
+        {
+            if (text is null)
+            {
+                throw new FormatException("An initializer plan is required; got null.");
+            }
+            if (text.Length > MaxLength)
+            {
+                throw new FormatException($"Initializer plan is {text.Length} characters long; at most {MaxLength} are accepted.");
+            }
+            IWeightInitializer? weight = null, bias = null;
+            bool? zeroLast = null;
+            var weights = new Dictionary<string, IWeightInitializer>(StringComparer.Ordinal);
+            var biases = new Dictionary<string, IWeightInitializer>(StringComparer.Ordinal);
+            var entries = SplitEntries(text).Where(e => e.Length > 0).ToList();
+            if (entries.Count == 0)
+            {
+                throw new FormatException(
+                    "An initializer plan needs at least one entry, e.g. 'pytorch_default' or 'weight=xavier_uniform; bias=zeros'.");
+            }
+            foreach (string entry in entries)
+            {
+                int eq = TopLevelIndexOf(entry, '=');
+                string target = eq < 0 ? "weight" : entry[..eq].Trim();
+                string value = eq < 0 ? entry : entry[(eq + 1)..].Trim();
+                if (target == ZeroLastLayerKey)
+                {
+                    if (zeroLast is not null)
+                    {
+                        throw new FormatException($"Initializer plan entry '{entry}': '{target}' is given twice.");
+                    }
+                    zeroLast = ParseBool(value, entry);
+                    continue;
+                }
+                if (target == "weight" || target == "bias")
+                {
+                    var initializer = ParseInitializer(value, entry);
+                    if (target == "weight")
+                    {
+                        Set(ref weight, initializer, target, entry);
+                    }
+                    else
+                    {
+                        Set(ref bias, initializer, target, entry);
+                    }
+                    continue;
+                }
+                int dot = target.LastIndexOf('.');
+                string layer = dot < 0 ? string.Empty : target[..dot];
+                string role = dot < 0 ? string.Empty : target[(dot + 1)..];
+                if (layer.Length == 0 || !layer.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || (role != "weight" && role != "bias"))
+                {
+                    throw new FormatException($"Initializer plan entry '{entry}': unknown target '{target}'. Valid targets: {ValidTargets}.");
+                }
+                var overrides = role == "weight" ? weights : biases;
+                if (overrides.ContainsKey(layer))
+                {
+                    throw new FormatException($"Initializer plan entry '{entry}': '{target}' is given twice.");
+                }
+                overrides[layer] = ParseInitializer(value, entry);
+            }
+            return new InitializerPlan(weight ?? new PyTorchDefaultInitializer(), bias ?? new PyTorchDefaultInitializer())
+            {
+                WeightOverrides = weights,
+                BiasOverrides = biases,
+                ZeroLastLayer = zeroLast ?? false,
+            };
+        }
+
+        private static void Set<T>(ref T? slot, T value, string target, string entry)
+            where T : class
+        {
+            if (slot is not null)
+            {
+                throw new FormatException($"Initializer plan entry '{entry}': '{target}' is given twice (a bare initializer sets 'weight').");
+            }
+            slot = value;
+        }
+
+        private static IWeightInitializer ParseInitializer(string value, string entry)
+        {
+            try
+            {
+                return WeightInitializer.Parse(value);
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"Initializer plan entry '{entry}': {e.Message}", e);
+            }
+        }
+
+        private static bool ParseBool(string value, string entry) => value switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw new FormatException($"Initializer plan entry '{entry}': zero_last_layer takes true or false."),
+        };
+
+        /// <summary>Splits on ';' outside parentheses; the entries come back trimmed.</summary>
+        private static IEnumerable<string> SplitEntries(string text)
+        {
+            var entries = new List<string>();
+            int depth = 0, start = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (c == '(')
+                {
+                    depth++;
+                }
+                else if (c == ')')
+                {
+                    depth = Math.Max(0, depth - 1);
+                }
+                else if (c == ';' && depth == 0)
+                {
+                    entries.Add(text[start..i].Trim());
+                    start = i + 1;
+                }
+            }
+            entries.Add(text[start..].Trim());
+            return entries;
+        }
+
+        private static int TopLevelIndexOf(string s, char wanted)
+        {
+            int depth = 0;
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (c == '(')
+                {
+                    depth++;
+                }
+                else if (c == ')')
+                {
+                    depth = Math.Max(0, depth - 1);
+                }
+                else if (c == wanted && depth == 0)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}

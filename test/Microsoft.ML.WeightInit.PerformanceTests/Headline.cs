@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using Microsoft.ML.WeightInit.Networks;
+using Microsoft.ML.WeightInit.PerformanceTests.Benchmarks;
+using TorchSharp;
+
+namespace Microsoft.ML.WeightInit.PerformanceTests
+{
+    /// <summary>Runs the headline measurements in one process and formats them as one Markdown table.</summary>
+    public static class Headline
+    {
+        /// <summary>Runs everything; returns the Markdown report.</summary>
+        public static string Run(int iterations)
+        {
+            var started = DateTime.UtcNow;
+            var path = ConvolutionPathSelector.Current.Path;
+            long rows = PerfData.TrainTensors.Count;
+            var rowsOut = new List<(string Measure, string Value, string Target)>();
+            void Add(string measure, string value, string target = "") => rowsOut.Add((measure, value, target));
+
+            var gemm = BenchmarkRunner.Run<GemmBenchmark>(BenchmarkConfigs.Short());
+            double gemmGflops = GemmBenchmark.Flops / Seconds(gemm, r => true) / 1e9;
+
+            var epochs = BenchmarkRunner.Run<EpochBenchmarks>(BenchmarkConfigs.Long(iterations));
+            double bare = Seconds(epochs, r => r.Descriptor.WorkloadMethod.Name == nameof(EpochBenchmarks.BareTorchSharpEpoch));
+            double fit = Seconds(epochs, r => r.Descriptor.WorkloadMethod.Name == nameof(EpochBenchmarks.InitCnnFitEpoch));
+            double imagesPerSecond = rows / fit;
+            double netGflops = NetFlops.Training(ImageShape.Mnist) * rows / bare / 1e9;
+            Add("Overhead of ML.NET: InitCnn Fit epoch / bare TorchSharp epoch", F($"{fit / bare:F3} ({fit:F2} s / {bare:F2} s)"), "≤ 1.05");
+            Add("Training throughput (InitCnn, full epoch incl. data loading)", F($"{imagesPerSecond:F0} images/s"), "≥ 3,500");
+            Add("Bare loop throughput", F($"{rows / bare:F0} images/s"));
+            Add("float32 GEMM rate (2048², libtorch)", F($"{gemmGflops:F1} GFLOP/s"));
+            Add("Net forward+backward rate (bare loop)", F($"{netGflops:F1} GFLOP/s = {netGflops / gemmGflops:F2} of GEMM"), "≥ 0.5 of GEMM");
+
+            var (loadSeconds, bytesPerRow) = Probes.LoadTensors();
+            double gather = Probes.GatherEpochSeconds();
+            double outside = fit - (bare - gather);
+            Add("IDataView → tensors (60,000 rows)", F($"{loadSeconds:F2} s, {bytesPerRow:F1} managed bytes allocated per row"));
+            Add("Time per epoch outside the net (loading + gathering + ML.NET)", F($"{outside:F2} s = {100 * outside / fit:F1}% of the epoch"), "≤ 5%");
+
+            var steps = BenchmarkRunner.Run<StepBenchmarks>(BenchmarkConfigs.Long(iterations));
+            foreach (var p in new[] { ConvolutionPath.ChannelsLast, ConvolutionPath.Native, ConvolutionPath.Im2Col })
+            {
+                double two = StepRate(steps, p, 2), one = StepRate(steps, p, 1);
+                Add($"Conv path {p}: images/s at 2 threads (1 thread)", F($"{two:F0} ({one:F0}), speed-up {two / one:F2}"));
+            }
+            Add("Conv path in use (verified against float64)", ConvolutionPathSelector.Current.ToString());
+
+            var sizes = BenchmarkRunner.Run<SizeBenchmarks>(BenchmarkConfigs.Long(Math.Max(2, iterations - 1)));
+            var perImage = new[] { 6_000, 15_000, 30_000, 60_000 }
+                .Select(n => (n, us: Seconds(sizes, r => (int)r.Parameters["Rows"] == n) / n * 1e6)).ToList();
+            Add("Fit time per image vs training-set size (6k, 15k, 30k, 60k)",
+                string.Join(", ", perImage.Select(s => F($"{s.us:F0} µs"))), "flat = linear");
+
+            var inference = BenchmarkRunner.Run<InferenceBenchmarks>(BenchmarkConfigs.Long(iterations));
+            Add("Transform + Evaluate, 10,000 test images", F($"{Seconds(inference, r => true):F2} s"));
+            var probe = new InferenceBenchmarks();
+            probe.Setup();
+            var (median, p99) = Probes.PredictionLatency(probe.Model);
+            probe.Cleanup();
+            Add("PredictionEngine single-image latency", F($"median {median:F3} ms, p99 {p99:F3} ms"));
+
+            var (epochRss, epochManaged, peak) = Probes.FitMemory(PerfData.Directory);
+            Add("Peak RSS of a 5-epoch full-MNIST fit (child process)", F($"{peak:F0} MB"), "≤ 1 GB");
+            Add("RSS at the end of epochs 1..5", string.Join(", ", epochRss.Select(r => F($"{r:F0}"))) + " MB", "flat");
+            Add("Managed heap at the end of epochs 1..5", string.Join(", ", epochManaged.Select(r => F($"{r:F0}"))) + " MB", "flat");
+
+            var sb = new StringBuilder();
+            sb.AppendLine(F($"Performance, {DateTime.UtcNow:yyyy-MM-dd}: {Environment.ProcessorCount} cores, libtorch {torch.__version__}, {torch.get_num_threads()} threads, data: {PerfData.Source}; {(DateTime.UtcNow - started).TotalMinutes:F1} min."));
+            sb.AppendLine();
+            sb.AppendLine("| Measure | Value | Target |");
+            sb.AppendLine("| --- | --- | --- |");
+            foreach (var (measure, value, target) in rowsOut)
+            {
+                sb.AppendLine($"| {measure} | {value} | {target} |");
+            }
+            return sb.ToString();
+        }
+
+        private static double StepRate(Summary summary, ConvolutionPath path, int threads) =>
+            StepBenchmarks.Steps * 64 / Seconds(summary, r => (ConvolutionPath)r.Parameters["Path"] == path && (int)r.Parameters["Threads"] == threads);
+
+        /// <summary>Mean seconds per invocation of the one report matching <paramref name="select"/>.</summary>
+        private static double Seconds(Summary summary, Func<BenchmarkCase, bool> select)
+        {
+            var report = summary.Reports.Single(r => select(r.BenchmarkCase));
+            return report.ResultStatistics?.Mean / 1e9
+                ?? throw new InvalidOperationException($"Benchmark {report.BenchmarkCase.DisplayInfo} produced no result.");
+        }
+
+        private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    }
+}

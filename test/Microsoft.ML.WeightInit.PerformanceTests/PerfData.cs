@@ -1,0 +1,47 @@
+using System;
+using Microsoft.ML.Transforms;
+using Microsoft.ML.WeightInit.Data;
+using Microsoft.ML.WeightInit.Networks;
+using Microsoft.ML.WeightInit.Training;
+
+namespace Microsoft.ML.WeightInit.PerformanceTests
+{
+    /// <summary>The data every benchmark shares, loaded once per process: MNIST as keyed data views and as tensors.</summary>
+    public static class PerfData
+    {
+        private static readonly Lazy<Loaded> Data = new(Load);
+
+        /// <summary>Directory of MNIST IDX files (set from the command line before first use); null acquires.</summary>
+        public static string? Directory { get; set; }
+
+        /// <summary>The shared context.</summary>
+        public static MLContext MLContext { get; } = new(seed: 0);
+
+        /// <summary>Keyed training rows.</summary>
+        public static IDataView Train => Data.Value.Train;
+
+        /// <summary>Keyed test rows.</summary>
+        public static IDataView Test => Data.Value.Test;
+
+        /// <summary>Training rows as tensors (normalized).</summary>
+        public static TensorDataset TrainTensors => Data.Value.TrainTensors;
+
+        /// <summary>Where the data came from.</summary>
+        public static string Source => Data.Value.Source;
+
+        private static Loaded Load()
+        {
+            var found = MnistDataSource.Acquire(new MnistAcquireOptions { DataDirectory = Directory });
+            var ml = MLContext;
+            var train = ml.Data.LoadMnist(found.Directory, MnistSplit.Train);
+            var test = ml.Data.LoadMnist(found.Directory, MnistSplit.Test);
+            var keys = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(train);
+            train = ml.Data.Cache(keys.Transform(train));
+            test = ml.Data.Cache(keys.Transform(test));
+            var tensors = TensorDataset.FromDataView(train, new InputColumns("Label", "Features"), ImageShape.Mnist, 0.1307, 0.3081);
+            return new Loaded(train, test, tensors, found.Source);
+        }
+
+        private sealed record Loaded(IDataView Train, IDataView Test, TensorDataset TrainTensors, string Source);
+    }
+}

@@ -1,0 +1,24 @@
+using System;
+using System.Linq;
+using BenchmarkDotNet.Running;
+using Microsoft.ML.WeightInit.PerformanceTests;
+
+// Usage:
+//   headline [--data DIR] [--iterations N]   run the headline set and print one Markdown table
+//   memory-probe --epochs N [--data DIR]     (child process of the headline run) fit and print memory per epoch
+//   bdn [BenchmarkDotNet arguments]          run benchmarks selectively with BenchmarkDotNet's own switcher
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+PerfData.Directory = Option("--data");
+switch (args.FirstOrDefault())
+{
+    case "memory-probe":
+        Probes.RunMemoryChild(int.Parse(Option("--epochs") ?? "5", System.Globalization.CultureInfo.InvariantCulture));
+        return 0;
+    case "bdn":
+        BenchmarkSwitcher.FromAssembly(typeof(PerfData).Assembly).Run(args.Skip(1).ToArray(), BenchmarkConfigs.Long(3));
+        return 0;
+    default:
+        int iterations = int.Parse(Option("--iterations") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine(Headline.Run(iterations));
+        return 0;
+}

@@ -1,0 +1,176 @@
+using System;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.WeightInit.Trainers;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.WeightInit.Tests.Trainers
+{
+    /// <summary>Bad training input fails with a message naming the column (and row) and what was expected.</summary>
+    [TestClass]
+    public sealed class InitCnnTrainerInputTests
+    {
+        private readonly MLContext _mlContext = new(seed: 0);
+
+        [TestMethod]
+        public void MissingKey_IsRejected_NamingRowAndColumn()
+        {
+            // Keys learnt from digits 0..4: the 7 in row 2 maps to key 0, ML.NET's missing value.
+            var known = _mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(i => new RawDigit { Label = (uint)i, Features = new float[784] }));
+            var rows = Enumerable.Range(0, 4).Select(i => new RawDigit { Label = i == 2 ? 7u : 1u, Features = new float[784] });
+            var keyed = _mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(known).Transform(_mlContext.Data.LoadFromEnumerable(rows));
+
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(new InitCnnTrainer.Options { NumberOfEpochs = 1 }).Fit(keyed));
+
+            StringAssert.Contains(e.Message, "Row 2");
+            StringAssert.Contains(e.Message, "label column 'Label'");
+            StringAssert.Contains(e.Message, "expected a key in 1..5");
+        }
+
+        [TestMethod]
+        public void LabelUnseenInTraining_InTheValidationSet_IsRejected()
+        {
+            // Keys learnt from digits 0..4 only: a validation 7 maps to the missing key.
+            var train = _mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(i => new RawDigit { Label = (uint)(i % 5), Features = new float[784] }));
+            var valid = _mlContext.Data.LoadFromEnumerable(new[] { new RawDigit { Label = 7, Features = new float[784] } });
+            var keys = _mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(train);
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, ValidationSet = keys.Transform(valid) };
+
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(keys.Transform(train)));
+
+            StringAssert.Contains(e.Message, "missing or out-of-range key (0)");
+        }
+
+        [TestMethod]
+        [DataRow(float.NaN)]
+        [DataRow(float.PositiveInfinity)]
+        [DataRow(float.NegativeInfinity)]
+        public void NonFiniteFeature_IsRejected_NamingRowColumnAndSlot(float bad)
+        {
+            var rows = Digits(3);
+            rows[1].Features[100] = bad;
+
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() => Fit(rows));
+
+            StringAssert.Contains(e.Message, "Row 1: feature column 'Features'");
+            StringAssert.Contains(e.Message, "at slot 100");
+            StringAssert.Contains(e.Message, "must be finite");
+        }
+
+        [TestMethod]
+        public void EmptyDataView_IsRejected()
+        {
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() => Fit(Array.Empty<KeyedDigit>()));
+
+            StringAssert.Contains(e.Message, "no rows");
+        }
+
+        [TestMethod]
+        public void OneRowDataView_Trains()
+        {
+            using var model = Fit(Digits(1));
+
+            Assert.AreEqual(1, model.Model.History.Count);
+            Assert.IsTrue(double.IsFinite(model.Model.History[0].TrainingLoss));
+        }
+
+        [TestMethod]
+        public void FeaturesOfUnknownSize_AreRejected()
+        {
+            var data = _mlContext.Data.LoadFromEnumerable(new[] { new VariableDigit { Label = 1, Features = new float[784] } });
+
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _mlContext.MulticlassClassification.Trainers.InitCnn().Fit(data));
+
+            StringAssert.Contains(e.Message, "Feature column 'Features' is a vector of unknown size");
+        }
+
+        [TestMethod]
+        public void FeaturesNotSingle_AreRejected()
+        {
+            var data = _mlContext.Data.LoadFromEnumerable(new[] { new DoubleDigit { Label = 1, Features = new double[784] } });
+
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _mlContext.MulticlassClassification.Trainers.InitCnn().Fit(data));
+
+            StringAssert.Contains(e.Message, "expected a known-size vector of Single");
+        }
+
+        [TestMethod]
+        [DataRow(nameof(InitCnnTrainer.Options.NumberOfEpochs))]
+        [DataRow(nameof(InitCnnTrainer.Options.BatchSize))]
+        [DataRow(nameof(InitCnnTrainer.Options.LearningRate))]
+        [DataRow(nameof(InitCnnTrainer.Options.Momentum))]
+        public void BadOption_IsRejected_NamingIt(string option)
+        {
+            var options = new InitCnnTrainer.Options();
+            switch (option)
+            {
+                case nameof(options.NumberOfEpochs): options.NumberOfEpochs = 0; break;
+                case nameof(options.BatchSize): options.BatchSize = -1; break;
+                case nameof(options.LearningRate): options.LearningRate = double.NaN; break;
+                default: options.Momentum = 1.5; break;
+            }
+
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(_mlContext.Data.LoadFromEnumerable(Digits(2))));
+
+            Assert.AreEqual(option, e.ParamName);
+        }
+
+        [TestMethod]
+        public void OverrideOfUnknownLayer_IsRejected_ListingTheLayers()
+        {
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1 };
+            options.LayerWeightInitializers["conv3"] = new Initializers.ZerosInitializer();
+
+            var e = Assert.ThrowsExactly<ArgumentException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(_mlContext.Data.LoadFromEnumerable(Digits(2))));
+
+            StringAssert.Contains(e.Message, "unknown layer 'conv3'");
+            StringAssert.Contains(e.Message, "conv1, conv2, fc1, fc2");
+        }
+
+        private InitCnnTransformer Fit(KeyedDigit[] rows) =>
+            _mlContext.MulticlassClassification.Trainers.InitCnn(new InitCnnTrainer.Options { NumberOfEpochs = 1 })
+                .Fit(_mlContext.Data.LoadFromEnumerable(rows));
+
+        private static KeyedDigit[] Digits(int count) =>
+            Enumerable.Range(0, count).Select(i => new KeyedDigit { Label = (uint)(i % 10), // LoadFromEnumerable stores key fields + 1
+                 Features = Enumerable.Repeat(0.5f, 784).ToArray() }).ToArray();
+
+        private sealed class KeyedDigit
+        {
+            [KeyType(10)]
+            public uint Label { get; set; }
+
+            [VectorType(784)]
+            public float[] Features { get; set; } = Array.Empty<float>();
+        }
+
+        private sealed class RawDigit
+        {
+            public uint Label { get; set; }
+
+            [VectorType(784)]
+            public float[] Features { get; set; } = Array.Empty<float>();
+        }
+
+        private sealed class VariableDigit
+        {
+            [KeyType(10)]
+            public uint Label { get; set; }
+
+            public float[] Features { get; set; } = Array.Empty<float>();
+        }
+
+        private sealed class DoubleDigit
+        {
+            [KeyType(10)]
+            public uint Label { get; set; }
+
+            [VectorType(784)]
+            public double[] Features { get; set; } = Array.Empty<double>();
+        }
+    }
+}
