@@ -8,12 +8,14 @@ namespace Microsoft.ML.WeightInit.Sweeps
     /// <summary>
     /// A seeded random sample of the search space, in one batch. Weight schemes are drawn in rounds: each round visits
     /// every weight domain once in a shuffled order, so every scheme is tried about equally often; everything else is
-    /// drawn uniformly. The first <c>n</c> candidates of a seed do not depend on how many are asked for, so a sweep
-    /// can be extended and keeps its finished trials. Duplicates are redrawn (a small finite space may give fewer).
+    /// drawn uniformly. Duplicates are redrawn; a scheme with nothing new left (<c>zeros</c> drawn once already) gives
+    /// its turn to the next one; a small finite space may give fewer candidates than asked. The first <c>n</c>
+    /// candidates of a seed do not depend on how many are asked for, so a sweep can be extended and keeps its finished
+    /// trials.
     /// </summary>
     public sealed class RandomTuner : ITuner
     {
-        private const int MaxRedraws = 100;
+        private const int RedrawsPerScheme = 20;
 
         /// <summary>Creates the tuner.</summary>
         /// <param name="searchSpace">The search space.</param>
@@ -49,25 +51,26 @@ namespace Microsoft.ML.WeightInit.Sweeps
             var random = new Random(seed);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var result = new List<SweepCandidate>();
+            int w = space.Weights.Count;
             int[] order = Array.Empty<int>();
             for (int i = 0; i < n; i++)
             {
-                int w = space.Weights.Count;
                 if (i % w == 0)
                 {
                     order = Enumerable.Range(0, w).ToArray();
                     random.Shuffle(order);
                 }
-                var domain = space.Weights[order[i % w]];
-                for (int attempt = 0; attempt < MaxRedraws; attempt++)
+                // This slot's scheme first; when it has nothing new left (e.g. zeros, drawn already), the next ones.
+                var candidate = Enumerable.Range(0, w)
+                    .Select(k => space.Weights[order[(i + k) % w]])
+                    .Select(domain => Enumerable.Range(0, RedrawsPerScheme).Select(_ => space.Sample(random, domain)).FirstOrDefault(c => !seen.Contains(c.Key)))
+                    .FirstOrDefault(c => c is not null);
+                if (candidate is null)
                 {
-                    var candidate = space.Sample(random, domain);
-                    if (seen.Add(candidate.Key))
-                    {
-                        result.Add(candidate);
-                        break;
-                    }
+                    break;
                 }
+                seen.Add(candidate.Key);
+                result.Add(candidate);
             }
             return result;
         }

@@ -64,6 +64,21 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
         }
 
         [TestMethod]
+        public void RandomDraws_GiveASchemeWithNothingNewLeftsTurnToTheNextOne()
+        {
+            var space = InitializerSearchSpace.Parse("weight=zeros | ones | xavier_uniform(gain=0.5..2); bias=zeros; epochs=2");
+
+            var candidates = new RandomTuner(space, 6, seed: 1).Candidates;
+            var tiny = new RandomTuner(InitializerSearchSpace.Parse("weight=zeros | ones"), 5, seed: 1).Candidates;
+
+            Assert.AreEqual(6, candidates.Count);
+            Assert.AreEqual(1, candidates.Count(c => c.Weight == "zeros"));
+            Assert.AreEqual(1, candidates.Count(c => c.Weight == "ones"));
+            Assert.AreEqual(6, candidates.Select(c => c.Key).Distinct().Count());
+            Assert.AreEqual(2, tiny.Count, "a finite space gives what it has");
+        }
+
+        [TestMethod]
         public void InvalidDomains_AreRejected_WithTheSchemesMessage()
         {
             var unknown = Assert.ThrowsExactly<FormatException>(() => InitializerDomain.Parse("glorot(gain=1)"));
