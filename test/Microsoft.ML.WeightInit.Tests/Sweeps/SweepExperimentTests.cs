@@ -121,7 +121,7 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
             var options = new SweepOptions { Evaluation = SweepEvaluation.ValidationSet, KeepBestModel = false };
             SweepResult Run(ITuner tuner)
             {
-                using var runner = SweepTestData.Runner(out var mlContext, trainRows: 256);
+                using var runner = SweepTestData.Runner(out var mlContext);
                 return new SweepExperiment(mlContext, tuner, runner, options).Run();
             }
 
@@ -131,9 +131,12 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
             // Grid: 4 candidates × 4 epochs. Halving (η = 2): 4 × 1, then the 2 best continue 1 more, then 1 continues 2 more.
             Assert.AreEqual(16, grid.EpochsTrained);
             Assert.IsTrue(halving.EpochsTrained <= 8, $"halving trained {halving.EpochsTrained} epochs");
-            Assert.AreEqual(grid.Leaderboard.Best!.Candidate.Weight, halving.Leaderboard.Best!.Candidate.Weight);
+            Assert.AreEqual(4, halving.Trials.Count(t => t.Spec.Rung == 0));
+            Assert.AreEqual(2, halving.Trials.Count(t => t.Spec.Rung == 1));
+            Assert.IsFalse(halving.Trials.Where(t => t.Spec.Rung > 0).Any(t => t.Spec.Candidate.Weight is "zeros" or "ones"), "no-learning schemes stop at rung 0");
             // A trial continued from its paused predecessor equals the same trial run in one go.
-            var full = grid.Trials.Single(t => t.Spec.Candidate.Weight == halving.Leaderboard.Best.Candidate.Weight);
+            var winner = halving.Leaderboard.Best!.Candidate.Weight;
+            var full = grid.Trials.Single(t => t.Spec.Candidate.Weight == winner);
             var continued = halving.Trials.Single(t => t.Spec.Rung == 2);
             Assert.AreEqual(full.Metrics, continued.Metrics);
             Assert.AreEqual(2, continued.EpochsTrained);
