@@ -72,16 +72,16 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
         {
             string log = TempFile();
             var space = InitializerSearchSpace.Parse(SweepTestData.Space);
-            var tuner = new RandomTuner(space, 4, seed: 5);
+            var tuner = new RandomTuner(space, 3, seed: 5);
             var options = new SweepOptions { Evaluation = SweepEvaluation.ValidationSet, Seeds = new[] { 1, 2 }, TrialLogPath = log, KeepBestModel = false };
 
-            // First process: stopped after 3 of 8 trials (as Ctrl+C would), then a crash tears the next line.
+            // First process: stopped after 2 of 6 trials (as Ctrl+C would), then a crash tears the next line.
             using var cancel = new CancellationTokenSource();
             var firstIds = new List<string>();
             options.Monitor = new Monitor(r =>
             {
                 firstIds.Add(r.Id);
-                if (firstIds.Count == 3)
+                if (firstIds.Count == 2)
                 {
                     cancel.Cancel();
                 }
@@ -103,14 +103,14 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
             }
 
             Assert.AreEqual(SweepStopReason.Cancelled, first.StopReason);
-            Assert.AreEqual(3, first.TrialsRun);
+            Assert.AreEqual(2, first.TrialsRun);
             Assert.AreEqual(SweepStopReason.Completed, second.StopReason);
-            Assert.AreEqual(3, second.TrialsFromLog);
-            Assert.AreEqual(5, second.TrialsRun);
+            Assert.AreEqual(2, second.TrialsFromLog);
+            Assert.AreEqual(4, second.TrialsRun);
             Assert.AreEqual(0, firstIds.Intersect(secondIds).Count(), "no trial ran twice");
-            Assert.AreEqual(8, second.Trials.Count);
+            Assert.AreEqual(6, second.Trials.Count);
             Assert.IsTrue(second.Notes.Any(n => n.Contains("torn last line", StringComparison.Ordinal)), string.Join("\n", second.Notes));
-            Assert.AreEqual(1 + 8, File.ReadAllLines(log).Length, "header + 8 trials, the torn line gone");
+            Assert.AreEqual(1 + 6, File.ReadAllLines(log).Length, "header + 6 trials, the torn line gone");
             Assert.IsTrue(second.Leaderboard.Rows.All(r => r.Trials == 2 && r.Status != CandidateStatus.Incomplete));
         }
 
@@ -118,29 +118,27 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
         public void SuccessiveHalving_SpendsFewerEpochsThanGrid_AndContinuedTrialsMatchFullRuns()
         {
             var space = InitializerSearchSpace.Parse(SweepTestData.Space.Replace("epochs=1", "epochs=4", StringComparison.Ordinal));
-            var options = new SweepOptions { Evaluation = SweepEvaluation.ValidationSet, KeepBestModel = false };
-            SweepResult Run(ITuner tuner)
-            {
-                using var runner = SweepTestData.Runner(out var mlContext);
-                return new SweepExperiment(mlContext, tuner, runner, options).Run();
-            }
+            using var runner = SweepTestData.Runner(out var mlContext);
 
-            var grid = Run(new GridTuner(space));
-            var halving = Run(SuccessiveHalvingTuner.OverGrid(space, minEpochs: 1, maxEpochs: 4, reductionFactor: 2));
+            var halving = new SweepExperiment(mlContext, SuccessiveHalvingTuner.OverGrid(space, minEpochs: 1, maxEpochs: 4, reductionFactor: 2),
+                runner, new SweepOptions { Evaluation = SweepEvaluation.ValidationSet, KeepBestModel = false }).Run();
 
-            // Grid: 4 candidates × 4 epochs. Halving (η = 2): 4 × 1, then the 2 best continue 1 more, then 1 continues 2 more.
-            Assert.AreEqual(16, grid.EpochsTrained);
-            Assert.IsTrue(halving.EpochsTrained <= 8, $"halving trained {halving.EpochsTrained} epochs");
+            // A grid sweep of the same 4 candidates trains each for 4 epochs from scratch: 16. Halving (η = 2): 4 × 1,
+            // then the 2 best continue for 1 more epoch, then the best continues for 2 more: 8.
+            int gridEpochs = new GridTuner(space).Candidates.Sum(c => c.NumberOfEpochs);
+            Assert.AreEqual(16, gridEpochs);
+            Assert.AreEqual(8, halving.EpochsTrained);
             Assert.AreEqual(4, halving.Trials.Count(t => t.Spec.Rung == 0));
             Assert.AreEqual(2, halving.Trials.Count(t => t.Spec.Rung == 1));
             Assert.IsFalse(halving.Trials.Where(t => t.Spec.Rung > 0).Any(t => t.Spec.Candidate.Weight is "zeros" or "ones"), "no-learning schemes stop at rung 0");
-            // A trial continued from its paused predecessor equals the same trial run in one go.
-            var winner = halving.Leaderboard.Best!.Candidate.Weight;
-            var full = grid.Trials.Single(t => t.Spec.Candidate.Weight == winner);
+            // The winner's trial, continued 1 → 2 → 4 epochs from paused sessions, equals the same trial run in one go.
             var continued = halving.Trials.Single(t => t.Spec.Rung == 2);
-            Assert.AreEqual(full.Metrics, continued.Metrics);
             Assert.AreEqual(2, continued.EpochsTrained);
-            Console.WriteLine($"Epochs: grid {grid.EpochsTrained} ({grid.Elapsed.TotalSeconds:F1} s), halving {halving.EpochsTrained} ({halving.Elapsed.TotalSeconds:F1} s)");
+            var full = runner.Run(continued.Spec with { Rung = 0, ContinuesFromEpochs = 0 });
+            Assert.AreEqual(4, full.EpochsTrained);
+            Assert.AreEqual(full.Metrics, continued.Metrics);
+            CollectionAssert.AreEqual(full.History.Select(h => h.ValidationLoss).ToArray(), continued.History.Select(h => h.ValidationLoss).ToArray());
+            Console.WriteLine($"Epochs: grid {gridEpochs}, halving {halving.EpochsTrained} ({halving.Elapsed.TotalSeconds:F1} s)");
         }
 
         [TestMethod]
@@ -167,17 +165,17 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
             var space = InitializerSearchSpace.Parse("weight=xavier_uniform | kaiming_uniform(a=0); bias=zeros; lr=0.05; epochs=1");
 
             using var result = new SweepExperiment(mlContext, new GridTuner(space), runner,
-                new SweepOptions { Evaluation = SweepEvaluation.CrossValidation(numberOfFolds: 3), Metric = SweepMetric.LogLoss }).Run();
+                new SweepOptions { Evaluation = SweepEvaluation.CrossValidation(numberOfFolds: 2), Metric = SweepMetric.LogLoss }).Run();
 
-            Assert.AreEqual(6, result.Trials.Count);
+            Assert.AreEqual(4, result.Trials.Count);
             foreach (var t in result.Trials)
             {
                 Assert.AreEqual(SweepTestData.TrainRows, t.TrainingRows + t.ValidationRows, "each fold splits the training rows");
-                Assert.IsTrue(t.ValidationRows is > 100 and < 240, $"fold {t.Spec.Fold}: {t.ValidationRows} validation rows");
+                Assert.IsTrue(t.ValidationRows is > 170 and < 330, $"fold {t.Spec.Fold}: {t.ValidationRows} validation rows");
             }
-            CollectionAssert.AreEquivalent(new[] { 0, 1, 2, 0, 1, 2 }, result.Trials.Select(t => t.Spec.Fold).ToArray());
+            CollectionAssert.AreEqual(new[] { 0, 1, 0, 1 }, result.Trials.Select(t => t.Spec.Fold).ToArray());
             var best = result.Leaderboard.Rows[0];
-            Assert.AreEqual(3, best.Metric.Count);
+            Assert.AreEqual(2, best.Metric.Count);
             Assert.IsTrue(best.Metric.StandardDeviation > 0);
             Assert.IsTrue(best.Metric.Mean <= result.Leaderboard.Rows[1].Metric.Mean, "LogLoss: lower ranks first");
             Assert.IsNotNull(result.BestModel);
@@ -188,7 +186,7 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
         {
             var (mlContext, train, validation) = SweepTestData.Load();
             using var runner = new InProcessTrialRunner(mlContext, train, validation);
-            var space = InitializerSearchSpace.Parse("weight=xavier_uniform | zeros; bias=zeros; lr=0.05; epochs=1");
+            var space = InitializerSearchSpace.Parse("weight=xavier_uniform; bias=zeros; lr=0.05; epochs=1");
 
             using var result = new SweepExperiment(mlContext, new GridTuner(space), runner,
                 new SweepOptions { Evaluation = SweepEvaluation.ValidationSet }).Run();
@@ -202,20 +200,20 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
         [TestMethod]
         public void Leaderboard_ExportsToCsvAndJson()
         {
-            using var runner = SweepTestData.Runner(out var mlContext);
-            var space = InitializerSearchSpace.Parse("weight=xavier_uniform | zeros; bias=zeros; lr=0.05; epochs=1");
-            using var result = new SweepExperiment(mlContext, new GridTuner(space), runner,
-                new SweepOptions { Evaluation = SweepEvaluation.ValidationSet, KeepBestModel = false }).Run();
+            var good = TrialLogTests.Result(1, TrialStatus.Completed);
+            var bad = TrialLogTests.Result(1, TrialStatus.Diverged) with { Spec = good.Spec with { Candidate = good.Spec.Candidate with { Weight = "ones" } } };
+            var leaderboard = Leaderboard.Create(new[] { bad, good }, SweepMetric.MicroAccuracy, trialsPerBudget: 1);
 
             var csv = new StringWriter();
-            LeaderboardExport.WriteCsv(result.Leaderboard, csv);
+            LeaderboardExport.WriteCsv(leaderboard, csv);
             var json = new StringWriter();
-            LeaderboardExport.WriteJson(result.Leaderboard, json);
+            LeaderboardExport.WriteJson(leaderboard, json);
 
             var lines = csv.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             Assert.AreEqual(3, lines.Length);
             StringAssert.StartsWith(lines[0], "Rank,Status,Weight,Bias,LearningRate");
-            StringAssert.StartsWith(lines[1], "1,Completed,xavier_uniform(gain=1),zeros,0.05,0.5,1,0,1,0,0,MicroAccuracy,");
+            StringAssert.StartsWith(lines[1], "1,Completed,xavier_uniform(gain=1),zeros,0.01,0.5,1,0,1,0,0,MicroAccuracy,0.5,NaN,");
+            StringAssert.StartsWith(lines[2], "2,Diverged,ones,");
             using var doc = System.Text.Json.JsonDocument.Parse(json.ToString());
             Assert.AreEqual(2, doc.RootElement.GetProperty("rows").GetArrayLength());
             Assert.AreEqual("MicroAccuracy", doc.RootElement.GetProperty("metric").GetString());

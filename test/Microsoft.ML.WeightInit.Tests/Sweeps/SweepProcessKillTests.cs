@@ -15,7 +15,7 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
     public sealed class SweepProcessKillTests
     {
         private const string Weights = "xavier_uniform(gain=0.5..2) | kaiming_uniform(a=0..2.236, mode=fan_in|fan_out) | zeros | ones";
-        private const int Candidates = 6;
+        private const int Candidates = 4;
         private const int TrainRows = 300;
         private const int TestRows = 100;
 
