@@ -30,5 +30,7 @@ app.Configure(config =>
         .WithDescription("Run one sweep trial from a JSON trial request and print the JSON result (the worker of a distributed sweep).");
     config.AddCommand<InitStatsCommand>("init-stats")
         .WithDescription("Initialize the net with a plan (no training): weight statistics against theory, signal propagation on one batch, the article's mean listing.");
+    config.AddCommand<ImagesCommand>("images")
+        .WithDescription("Write sample digits as PNG files, train a LoadImages → ResizeImages → ConvertToGrayscale → ExtractPixels → InitCnn pipeline on them, save it, load it with plain ML.NET and predict image files.");
 });
 return app.Run(args, cancellation.Token);

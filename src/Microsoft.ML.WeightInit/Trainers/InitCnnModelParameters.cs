@@ -50,6 +50,9 @@ namespace Microsoft.ML.WeightInit.Trainers
         /// <summary>Text form of the bias initializer (e.g. <c>zeros</c>).</summary>
         public string BiasInitializer => Settings.Initialization.Bias.TextForm;
 
+        /// <summary>Text form of the whole initialization plan (weights, biases, per-layer overrides).</summary>
+        public string Initialization => Settings.Initialization.TextForm;
+
         /// <summary>The convolution path the network computes with.</summary>
         public ConvolutionPath ConvolutionPath => Network.ConvolutionPath;
 

@@ -75,7 +75,15 @@ namespace Microsoft.ML.WeightInit.Training
             var generator = new Generator((ulong)settings.Seed);
             try
             {
-                NetworkInitializer.Initialize(net.Layers, generator, settings.Initialization);
+                // Data-dependent schemes (LSUV) calibrate on the first training images in storage order; the
+                // shuffled order is drawn from the same generator only after initialization.
+                using (var calibration = train.Features.narrow(0, 0, Math.Min(settings.BatchSize, train.Count)))
+                {
+                    foreach (var layer in NetworkInitializer.Initialize(net, generator, settings.Initialization, calibration))
+                    {
+                        log?.Invoke($"Initialization: {layer}");
+                    }
+                }
                 return new TrainingSession(train, validation, settings, net, generator, log);
             }
             catch
