@@ -109,6 +109,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Write the leaderboard as JSON.")]
             public string? Json { get; init; }
 
+            /// <summary>Model output.</summary>
+            [CommandOption("--save-model <PATH>")]
+            [Description("Save the best trial's model as an ML.NET model zip (mlContext.Model.Save).")]
+            public string? SaveModel { get; init; }
+
             /// <summary>Time cap.</summary>
             [CommandOption("--max-time <TIME>")]
             [Description("Stop after this long: 90s, 30m, 2h or hh:mm:ss. Default: none.")]
@@ -188,9 +193,14 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             if (result.BestModel is { } best && result.BestTrial is { } trial)
             {
                 AnsiConsole.MarkupLineInterpolated($"Best: [bold]{trial.Spec.Candidate.Key}[/] (trial {trial.Id}, seed {trial.Spec.Seed}, fold {trial.Spec.Fold})");
-                var (_, test) = location.Load(mlContext);
+                var (train, test) = location.Load(mlContext);
                 var metrics = mlContext.MulticlassClassification.Evaluate(best.Transform(test));
                 AnsiConsole.Write(MetricsTable.Create(metrics));
+                if (settings.SaveModel is not null)
+                {
+                    mlContext.Model.Save(best, train.Schema, settings.SaveModel);
+                    AnsiConsole.MarkupLineInterpolated($"Saved the best model to [bold]{settings.SaveModel}[/] (load it with mlContext.Model.LoadInitCnn).");
+                }
             }
             return result.StopReason == SweepStopReason.Completed ? 0 : 2;
         }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Sweeps;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -195,6 +196,11 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
             Assert.AreEqual(result.BestTrial!.Metrics!.MicroAccuracy, metrics.MicroAccuracy, 1e-12);
             Assert.AreEqual("xavier_uniform(gain=1)", result.BestModel.Model.WeightInitializer);
             Assert.AreEqual(0, runner.PausedTrials, "the sweep frees what it kept in memory");
+            // Ready to save: an ML.NET model zip that loads back with the same predictions.
+            string zip = TempFile();
+            mlContext.Model.Save(result.BestModel, train.Schema, zip);
+            var loaded = mlContext.Model.LoadInitCnn(zip, out _);
+            Assert.AreEqual(metrics.LogLoss, mlContext.MulticlassClassification.Evaluate(loaded.Transform(validation)).LogLoss, 1e-9);
         }
 
         [TestMethod]
