@@ -10,6 +10,7 @@ using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.WeightInit.Data;
 using Microsoft.ML.WeightInit.Examples.Images;
 using Microsoft.ML.WeightInit.Examples.Output;
+using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Trainers;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -94,7 +95,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             string zip = Path.Combine(root, "model.zip");
             watch.Restart();
-            mlContext.Model.Save(model, train.Schema, zip);
+            mlContext.Model.SaveAtomically(model, train.Schema, zip); // a kill mid-save keeps the previous model.zip
             double saveSeconds = watch.Elapsed.TotalSeconds;
             var loadContext = new MLContext();
             watch.Restart();

@@ -79,6 +79,26 @@ namespace Microsoft.ML.WeightInit.Persistence
             }
         }
 
+        /// <summary>
+        /// Saves like <c>mlContext.Model.Save(model, inputSchema, filePath)</c>, but never leaves a partial zip: ML.NET
+        /// writes the file in place, so a failure (e.g. a model that cannot be saved) or a kill part-way destroys the
+        /// file that was there; this writes a temporary file beside it and renames it over <paramref name="filePath"/>
+        /// once complete.
+        /// </summary>
+        /// <param name="catalog">The model catalog, <c>mlContext.Model</c>.</param>
+        /// <param name="model">The model to save.</param>
+        /// <param name="inputSchema">The schema of its input, saved with it (may be null).</param>
+        /// <param name="filePath">The zip to create or replace.</param>
+        /// <exception cref="IOException">The file cannot be written (e.g. <paramref name="filePath"/> is a directory).</exception>
+        /// <exception cref="NotSupportedException">The model cannot be saved (the old file is then left as it was).</exception>
+        public static void SaveAtomically(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, string filePath)
+        {
+            ArgumentNullException.ThrowIfNull(catalog);
+            ArgumentNullException.ThrowIfNull(model);
+            ArgumentException.ThrowIfNullOrEmpty(filePath);
+            IO.AtomicFile.Write(filePath, stream => catalog.Save(model, inputSchema, stream));
+        }
+
         /// <summary>ML.NET's message and its causes' ("Failed to open a zip archive" alone does not say why).</summary>
         private static string Describe(Exception e)
         {

@@ -2,8 +2,11 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using Microsoft.ML.WeightInit.Interop;
 using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Persistence;
+using Microsoft.ML.WeightInit.Tests.Interop;
+using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.ML.WeightInit.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -125,6 +128,39 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
             var e = Assert.ThrowsExactly<InvalidDataException>(() => Restore(metadata, tensors));
 
             StringAssert.Contains(e.Message, expected);
+        }
+
+        [TestMethod]
+        public void SaveAtomically_OfAModelThatCannotBeSaved_LeavesTheOldZipWhole_WhereMLNetsSaveBreaksIt()
+        {
+            // A 12-class model fails part-way through saving (only 2 to 10 classes can be saved): a real mid-write fault.
+            var mlContext = new MLContext(seed: 0);
+            var twelve = StateDictFiles.MnistNet();
+            twelve[6] = new StateDictParameter("fc2.weight", new long[] { 12, 500 }, new float[12 * 500]);
+            twelve[7] = new StateDictParameter("fc2.bias", new long[] { 12 }, new float[12]);
+            using var model = mlContext.Model.ImportInitCnn(new MemoryStream(StateDictFiles.Zip(twelve)));
+            byte[] old = File.ReadAllBytes(Fixture);
+            string atomic = Write("atomic", old), inPlace = Write("in-place", old);
+
+            Assert.ThrowsExactly<NotSupportedException>(() => mlContext.Model.SaveAtomically(model, null, atomic));
+            Assert.Throws<Exception>(() => mlContext.Model.Save(model, null, inPlace));
+
+            CollectionAssert.AreEqual(old, File.ReadAllBytes(atomic), "SaveAtomically changed the old zip");
+            Assert.IsEmpty(Directory.GetFiles(s_directory, "*.partial"));
+            CollectionAssert.AreNotEqual(old, File.ReadAllBytes(inPlace), "ML.NET's Save no longer writes in place: SaveAtomically may be unneeded");
+        }
+
+        [TestMethod]
+        public void SaveAtomically_WritesAZipThatLoads()
+        {
+            var mlContext = new MLContext(seed: 0);
+            using var model = mlContext.Model.ImportInitCnn(new MemoryStream(StateDictFiles.Zip(StateDictFiles.MnistNet())));
+            string path = Write("saved", File.ReadAllBytes(Fixture));
+
+            mlContext.Model.SaveAtomically(model, null, path);
+
+            var loaded = mlContext.Model.LoadInitCnn(path, out _);
+            Assert.IsInstanceOfType<InitCnnTransformer>(loaded);
         }
 
         private static void Restore(ModelMetadata metadata, StoredTensor[] tensors)
