@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (Release) and ends with one line: "N passed, N failed".
-# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Initializers").
+# Runs the whole test suite (Release), then the package consumer check (eng/consumer-check.sh), and ends with one
+# line: "N passed, N failed". Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Initializers")
+# and skip the consumer check.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -35,6 +36,12 @@ passed=$(counter passed)
 failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
 inconclusive=$(counter inconclusive)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+# The consumer check (a new app using the packed NuGet package, two processes) counts as one more test. It runs on
+# full runs only (no extra arguments); WEIGHTINIT_CONSUMER_CHECK=0 skips it, =1 forces it.
+if [ "${WEIGHTINIT_CONSUMER_CHECK:-}" = 1 ] || { [ $# -eq 0 ] && [ "${WEIGHTINIT_CONSUMER_CHECK:-}" != 0 ]; }; then
+  if bash "$root/eng/consumer-check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "consumer check: FAILED" >&2; fi
+fi
 [ "$inconclusive" -eq 0 ] || echo "($inconclusive inconclusive: see the trx file $trx)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

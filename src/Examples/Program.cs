@@ -26,7 +26,13 @@ app.Configure(config =>
         .WithDescription("Train the MNIST CNN with one initializer and print the per-epoch table and ML.NET's metrics (the default command).");
     config.AddCommand<CompareCommand>("compare")
         .WithDescription("Compare initializers as the seed article: one run per (initializer, seed), loss and accuracy tables (mean ± std over seeds), Markdown/CSV/JSON/PNG reports.");
+    config.AddCommand<SweepCommand>("sweep")
+        .WithDescription("Sweep initializers AutoML-style (random, grid or successive halving), rank them on a validation split or k-fold CV, resume from the trial log.");
+    config.AddCommand<TrialCommand>("trial")
+        .WithDescription("Run one sweep trial from a JSON trial request and print the JSON result (the worker of a distributed sweep).");
     config.AddCommand<InitStatsCommand>("init-stats")
         .WithDescription("Initialize the net with a plan (no training): weight statistics against theory, signal propagation on one batch, the article's mean listing.");
+    config.AddCommand<ImagesCommand>("images")
+        .WithDescription("Write sample digits as PNG files, train a LoadImages → ResizeImages → ConvertToGrayscale → ExtractPixels → InitCnn pipeline on them, save it, load it with plain ML.NET and predict image files.");
 });
 return app.Run(args, cancellation.Token);

@@ -38,9 +38,13 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Training images (the first N, in file order) for signal propagation and LSUV's calibration. Default: 64.")]
             public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
 
-            /// <summary>Checks the plan text and the batch size.</summary>
+            /// <summary>Checks the data directory, the plan text and the batch size.</summary>
             public override ValidationResult Validate()
             {
+                if (base.Validate() is { Successful: false } data)
+                {
+                    return data;
+                }
                 if (!InitializerPlan.TryParse(Plan, out _, out string? error))
                 {
                     return ValidationResult.Error(error!);

@@ -26,6 +26,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Bias initializer text form. Default: pytorch_default with the default weights, zeros otherwise (the seed article's protocol).")]
             public string? Bias { get; init; }
 
+            /// <summary>Whole initialization plan text form.</summary>
+            [CommandOption("-p|--plan <PLAN>")]
+            [Description("A whole initialization plan instead of --init/--bias, e.g. \"weight=kaiming_normal(mode=fan_out, nonlinearity=relu); bias=zeros; conv1.weight=orthogonal; zero_last_layer=true\" or \"weight=lsuv; bias=zeros\".")]
+            public string? Plan { get; init; }
+
             /// <summary>Epochs.</summary>
             [CommandOption("-e|--epochs <N>")]
             [Description("Passes over the training data. Default: 5.")]
@@ -56,15 +61,25 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("libtorch threads; 0 = one per core. Default: 0.")]
             public int Threads { get; init; }
 
-            /// <summary>Checks the initializer texts.</summary>
+            /// <summary>Checks the data directory, the initializer texts and the numbers, before any data is loaded.</summary>
             public override ValidationResult Validate()
             {
+                if (base.Validate() is { Successful: false } data)
+                {
+                    return data;
+                }
                 if (!WeightInitializer.TryParse(Init, out _, out string? error) ||
-                    (Bias is not null && !WeightInitializer.TryParse(Bias, out _, out error)))
+                    (Bias is not null && !WeightInitializer.TryParse(Bias, out _, out error)) ||
+                    (Plan is not null && !InitializerPlan.TryParse(Plan, out _, out error)))
                 {
                     return ValidationResult.Error(error!);
                 }
-                return Epochs < 1 ? ValidationResult.Error("--epochs must be at least 1.") : ValidationResult.Success();
+                return Epochs < 1 ? ValidationResult.Error("--epochs must be at least 1.")
+                    : BatchSize < 1 ? ValidationResult.Error("--batch-size must be at least 1.")
+                    : !(LearningRate > 0 && LearningRate <= float.MaxValue) ? ValidationResult.Error("--lr must be a positive number (at most 3.4E+38).")
+                    : !(Momentum >= 0 && Momentum < 1) ? ValidationResult.Error("--momentum must be in [0, 1).")
+                    : Threads < 0 ? ValidationResult.Error("--threads must be 0 (one per core) or more.")
+                    : ValidationResult.Success();
             }
         }
 
@@ -72,24 +87,20 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
         {
             var mlContext = new MLContext(seed: 0);
-            var weights = WeightInitializer.Parse(settings.Init);
-            var biases = settings.Bias is not null ? WeightInitializer.Parse(settings.Bias)
-                : weights is PyTorchDefaultInitializer ? weights : new ZerosInitializer();
+            var plan = settings.Plan is not null ? InitializerPlan.Parse(settings.Plan) : PlanOf(settings.Init, settings.Bias);
             var data = MnistData.Load(mlContext, settings);
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
-            AnsiConsole.MarkupLineInterpolated($"Weights: [bold]{weights.TextForm}[/], biases: [bold]{biases.TextForm}[/], seed {settings.Seed}, {settings.Epochs} epochs, batch {settings.BatchSize}, lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, momentum {settings.Momentum.ToString(CultureInfo.InvariantCulture)}");
+            AnsiConsole.MarkupLineInterpolated($"Initialization: [bold]{plan.TextForm}[/]; seed {settings.Seed}, {settings.Epochs} epochs, batch {settings.BatchSize}, lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, momentum {settings.Momentum.ToString(CultureInfo.InvariantCulture)}");
             mlContext.Log += (_, e) =>
             {
                 if (e.Kind == Runtime.ChannelMessageKind.Info && e.Message.Contains("Convolution path", StringComparison.Ordinal))
                 {
-                    AnsiConsole.MarkupLineInterpolated($"[grey]{e.Message}[/]");
+                    AnsiConsole.MarkupLineInterpolated($"[grey]{e.RawMessage}[/]");
                 }
             };
 
             var options = new InitCnnTrainer.Options
             {
-                WeightInitializer = weights,
-                BiasInitializer = biases,
                 NumberOfEpochs = settings.Epochs,
                 BatchSize = settings.BatchSize,
                 LearningRate = settings.LearningRate,
@@ -98,7 +109,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 NumberOfThreads = settings.Threads,
                 ValidationSet = data.Test,
                 CancellationToken = cancellationToken,
-            };
+            }.UsePlan(plan);
             var model = TrainingProgressBar.Run(settings.Epochs, progress =>
             {
                 options.Progress = progress;
@@ -110,6 +121,16 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             AnsiConsole.Write(MetricsTable.Create(metrics));
             AnsiConsole.Write(ConfusionTable.Create(metrics.ConfusionMatrix));
             return 0;
+        }
+
+        /// <summary>--init/--bias as a plan: biases default to PyTorch's reset with the default weights, else zeros
+        /// (the seed article's protocol when comparing schemes).</summary>
+        private static InitializerPlan PlanOf(string init, string? bias)
+        {
+            var weights = WeightInitializer.Parse(init);
+            var biases = bias is not null ? WeightInitializer.Parse(bias)
+                : weights is PyTorchDefaultInitializer ? weights : new ZerosInitializer();
+            return new InitializerPlan(weights, biases);
         }
     }
 }

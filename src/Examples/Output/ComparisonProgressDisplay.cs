@@ -81,7 +81,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output
         private static string Outcome(RunResult run) => run.Status switch
         {
             RunStatus.Diverged => string.Create(CultureInfo.InvariantCulture,
-                $"DIVERGED at epoch {run.Divergence!.Epoch}, step {run.Divergence.Step} (loss {run.Divergence.Loss}), {run.Seconds:F0} s"),
+                $"DIVERGED at epoch {run.Divergence!.Epoch}, step {run.Divergence.Step} ({(run.Divergence.Parameter is null ? $"loss {run.Divergence.Loss}" : $"{run.Divergence.Parameter} non-finite")}), {run.Seconds:F0} s"),
             RunStatus.Failed => $"FAILED: {run.Note}",
             _ => string.Create(CultureInfo.InvariantCulture,
                 $"{run.Status.ToString().ToLowerInvariant()}, loss {run.FinalLoss:F4}, accuracy {run.FinalAccuracy:F4}, {run.Seconds:F0} s"),

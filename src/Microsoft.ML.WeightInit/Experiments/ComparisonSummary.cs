@@ -170,7 +170,7 @@ namespace Microsoft.ML.WeightInit.Experiments
             if (failures.Count > 0)
             {
                 lines.Add(string.Create(c,
-                    $"Stuck means final accuracy ≤ majority-class share {r.TestSet.MajorityShare:F4} + {r.Options.LearningCriterion.AccuracyMargin:G3} or final loss ≥ class-prior cross-entropy {r.TestSet.PriorCrossEntropy:F4} − {r.Options.LearningCriterion.LossMargin:G3}; diverged means a NaN/∞ training loss. ")
+                    $"Stuck means final accuracy ≤ majority-class share {r.TestSet.MajorityShare:F4} + {r.Options.LearningCriterion.AccuracyMargin:G3} or final loss ≥ class-prior cross-entropy {r.TestSet.PriorCrossEntropy:F4} − {r.Options.LearningCriterion.LossMargin:G3}; diverged means a NaN/∞ training loss or parameter. ")
                     + string.Join("; ", failures.Select(i => $"{i}: {StatusOf(i)}")) + ".");
             }
             return lines;

@@ -157,8 +157,9 @@ namespace Microsoft.ML.WeightInit.Experiments
             }
             catch (TrainingDivergedException e)
             {
-                return Result(RunStatus.Diverged, e.CompletedEpochs, new RunDivergence(e.Epoch, e.Step, e.Loss), null,
-                    string.Create(CultureInfo.InvariantCulture, $"training loss became {e.Loss} at epoch {e.Epoch}, step {e.Step}"));
+                string what = e.Parameter is null ? $"training loss became {e.Loss}" : $"parameter {e.Parameter} became NaN/∞";
+                return Result(RunStatus.Diverged, e.CompletedEpochs, new RunDivergence(e.Epoch, e.Step, e.Loss, e.Parameter), null,
+                    string.Create(CultureInfo.InvariantCulture, $"{what} at epoch {e.Epoch}, step {e.Step}"));
             }
             catch (ArgumentException e)
             {

@@ -11,7 +11,7 @@ namespace Microsoft.ML.WeightInit.Experiments
         /// the class-prior cross-entropy.</summary>
         Stuck,
 
-        /// <summary>The training loss became NaN or ±∞; <see cref="RunResult.Divergence"/> says where.</summary>
+        /// <summary>The training loss or a parameter became NaN or ±∞; <see cref="RunResult.Divergence"/> says where.</summary>
         Diverged,
 
         /// <summary>The run could not be carried out (e.g. an initializer rejected a parameter's shape);

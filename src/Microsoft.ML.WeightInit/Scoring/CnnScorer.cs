@@ -7,8 +7,9 @@ namespace Microsoft.ML.WeightInit.Scoring
 {
     /// <summary>
     /// Runs a trained network on raw feature rows: normalizes them as in training, runs the forward pass under
-    /// no-grad and writes class probabilities. Safe to call from several threads at once (inference only reads
-    /// the parameters; grad mode is thread-local in libtorch).
+    /// no-grad and writes class probabilities. Each row's probabilities do not depend on the other rows scored with
+    /// it (<see cref="MnistCnn.ForwardPerImage"/>), so batched and single-row scoring agree bit for bit. Safe to
+    /// call from several threads at once (inference only reads the parameters; grad mode is thread-local in libtorch).
     /// </summary>
     internal sealed class CnnScorer
     {
@@ -38,7 +39,7 @@ namespace Microsoft.ML.WeightInit.Scoring
             var input = empty(new long[] { rows, shape.FeatureCount }, ScalarType.Float32);
             input.data<float>().CopyFrom(features[..(rows * shape.FeatureCount)], 0, 0);
             input.sub_(_mean).div_(_std);
-            var output = _network.forward(input.view(rows, shape.Channels, shape.Height, shape.Width)).exp_();
+            var output = _network.ForwardPerImage(input.view(rows, shape.Channels, shape.Height, shape.Width)).exp_();
             output.data<float>().CopyTo(probabilities[..(rows * shape.Classes)], 0, 0);
         }
     }

@@ -14,6 +14,8 @@ namespace Microsoft.ML.WeightInit.Trainers
     /// </summary>
     public sealed class InitCnnModelParameters : IDisposable
     {
+        private volatile bool _disposed;
+
         internal InitCnnModelParameters(MnistCnn network, float normalizationMean, float normalizationStd,
             IReadOnlyList<EpochMetrics> history, TrainingSettings settings, DataViewSchema.Annotations? labelAnnotations)
         {
@@ -50,6 +52,9 @@ namespace Microsoft.ML.WeightInit.Trainers
         /// <summary>Text form of the bias initializer (e.g. <c>zeros</c>).</summary>
         public string BiasInitializer => Settings.Initialization.Bias.TextForm;
 
+        /// <summary>Text form of the whole initialization plan (weights, biases, per-layer overrides).</summary>
+        public string Initialization => Settings.Initialization.TextForm;
+
         /// <summary>The convolution path the network computes with.</summary>
         public ConvolutionPath ConvolutionPath => Network.ConvolutionPath;
 
@@ -58,9 +63,29 @@ namespace Microsoft.ML.WeightInit.Trainers
 
         /// <summary>The parameters as a PyTorch-style state dict (names → tensors; the tensors are the model's own).</summary>
         /// <returns>conv1.weight, conv1.bias, conv2.weight, conv2.bias, fc1.weight, fc1.bias, fc2.weight, fc2.bias.</returns>
-        public Dictionary<string, torch.Tensor> StateDict() => Network.state_dict();
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+        public Dictionary<string, torch.Tensor> StateDict()
+        {
+            ThrowIfDisposed();
+            return Network.state_dict();
+        }
 
-        /// <summary>Frees the network's native memory.</summary>
-        public void Dispose() => Network.Dispose();
+        /// <summary>Frees the network's native memory; the model cannot score or be exported afterwards.</summary>
+        public void Dispose()
+        {
+            _disposed = true;
+            Network.Dispose();
+        }
+
+        /// <summary>Scoring or exporting a disposed model would read an empty network: say so instead.</summary>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+        internal void ThrowIfDisposed()
+        {
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(InitCnnModelParameters),
+                    "This InitCnn model was disposed: its network's native memory was freed by Dispose, so it can no longer score or be exported.");
+            }
+        }
     }
 }

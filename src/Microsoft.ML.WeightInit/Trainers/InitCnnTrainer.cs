@@ -33,7 +33,7 @@ namespace Microsoft.ML.WeightInit.Trainers
     /// generator seeded with `Seed`: PyTorch's default reset first (so the default gives PyTorch's weights bit for
     /// bit), then the chosen initializers. Training is mini-batch SGD with momentum on the negative log-likelihood,
     /// shuffling every epoch; after each epoch the average NLL and accuracy on `ValidationSet` are recorded in the
-    /// model's history. Convolutions run on a path verified against float64 once per process. The loss becoming
+    /// model's history. Convolutions run on a path verified against float64 once per process. The loss (or, after an epoch, a weight) becoming
     /// NaN or ∞ stops the fit with <see cref="TrainingDivergedException"/>.
     /// ]]></format>
     /// </remarks>
@@ -127,6 +127,10 @@ namespace Microsoft.ML.WeightInit.Trainers
             /// <summary>Bias initializers by layer name, overriding <see cref="BiasInitializer"/>. Default: none.</summary>
             public Dictionary<string, IWeightInitializer> LayerBiasInitializers = new();
 
+            /// <summary>Zero the last layer (fc2's weight and bias) after the other initializers, so that the net
+            /// starts by predicting the uniform distribution. Default false.</summary>
+            public bool ZeroLastLayer;
+
             /// <summary>Data scored after every epoch (average NLL and accuracy go into the model's history), with the
             /// same columns as the training data. Default: none.</summary>
             public IDataView? ValidationSet;
@@ -151,6 +155,23 @@ namespace Microsoft.ML.WeightInit.Trainers
 
             /// <summary>Stops <c>Fit</c> between batches with <see cref="OperationCanceledException"/>. Default: none.</summary>
             public CancellationToken CancellationToken;
+
+            /// <summary>
+            /// Sets <see cref="WeightInitializer"/>, <see cref="BiasInitializer"/>, the per-layer overrides and
+            /// <see cref="ZeroLastLayer"/> from a plan, e.g. <c>InitializerPlan.Parse("weight=xavier_uniform; bias=zeros")</c>.
+            /// </summary>
+            /// <param name="plan">The plan.</param>
+            /// <returns>These options.</returns>
+            public Options UsePlan(InitializerPlan plan)
+            {
+                ArgumentNullException.ThrowIfNull(plan);
+                WeightInitializer = plan.Weight;
+                BiasInitializer = plan.Bias;
+                LayerWeightInitializers = new Dictionary<string, IWeightInitializer>(plan.WeightOverrides);
+                LayerBiasInitializers = new Dictionary<string, IWeightInitializer>(plan.BiasOverrides);
+                ZeroLastLayer = plan.ZeroLastLayer;
+                return this;
+            }
         }
 
         /// <summary>Creates the trainer.</summary>
@@ -208,7 +229,7 @@ namespace Microsoft.ML.WeightInit.Trainers
             using var validation = o.ValidationSet is null ? null
                 : TensorDataset.FromDataView(o.ValidationSet, columns, shape, o.NormalizationMean, o.NormalizationStd);
             channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
-                $"InitCnn: {train.Count} training images ({shape.Channels}×{shape.Height}×{shape.Width}, {shape.Classes} classes), {validation?.Count ?? 0} validation images; weights {o.WeightInitializer.TextForm}, biases {o.BiasInitializer.TextForm}, seed {o.Seed}."));
+                $"InitCnn: {train.Count} training images ({shape.Channels}×{shape.Height}×{shape.Width}, {shape.Classes} classes), {validation?.Count ?? 0} validation images; initialization {settings.Initialization.TextForm}, seed {o.Seed}."));
             var outcome = TrainingLoop.Run(train, validation, settings, o.Progress,
                 line => channel.Info(MessageSensitivity.None, line), o.CancellationToken);
             var model = new InitCnnModelParameters(outcome.Network, o.NormalizationMean, o.NormalizationStd, outcome.History,
@@ -289,6 +310,7 @@ namespace Microsoft.ML.WeightInit.Trainers
                 {
                     WeightOverrides = new Dictionary<string, IWeightInitializer>(o.LayerWeightInitializers ?? new()),
                     BiasOverrides = new Dictionary<string, IWeightInitializer>(o.LayerBiasInitializers ?? new()),
+                    ZeroLastLayer = o.ZeroLastLayer,
                 },
             };
         }

@@ -1,6 +1,7 @@
 using System;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Scoring;
 
 namespace Microsoft.ML.WeightInit.Trainers
@@ -71,10 +72,16 @@ namespace Microsoft.ML.WeightInit.Trainers
         public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
             new ScoringRowMapper(CreateSchema(inputSchema), _scorer, FeatureColumnName);
 
-        /// <summary>Saving to an ML.NET model zip.</summary>
+        /// <summary>
+        /// Saves into an ML.NET model zip (<c>mlContext.Model.Save</c>) as an equivalent chain of ML.NET transformers
+        /// that holds the weights and metadata; <c>mlContext.Model.Load</c> gives that chain back, and
+        /// <see cref="InitCnnModelOperations.LoadInitCnn(ModelOperationsCatalog, string, out DataViewSchema)"/> this
+        /// transformer. See <see cref="InitCnnModelOperations"/> for the limits.
+        /// </summary>
         /// <param name="ctx">ML.NET's save context.</param>
+        /// <exception cref="NotSupportedException">The model has more than 10 classes.</exception>
         void ICanSaveModel.Save(ModelSaveContext ctx) =>
-            throw new NotSupportedException("Saving InitCnn models to an ML.NET model zip is not supported yet.");
+            ((ICanSaveModel)SaveChain.Build(_environment as MLContext ?? new MLContext(), this)).Save(ctx);
 
         /// <summary>Frees the network's native memory.</summary>
         public void Dispose() => Model.Dispose();
@@ -82,6 +89,7 @@ namespace Microsoft.ML.WeightInit.Trainers
         private ScoringSchema CreateSchema(DataViewSchema inputSchema)
         {
             ArgumentNullException.ThrowIfNull(inputSchema);
+            Model.ThrowIfDisposed();
             var column = inputSchema.GetColumnOrNull(FeatureColumnName);
             int size = Model.ImageShape.FeatureCount;
             if (column is null)

@@ -6,8 +6,8 @@ using Microsoft.ML.Trainers;
 namespace Microsoft.ML.WeightInit.Trainers
 {
     /// <summary>
-    /// The two things a third-party trainer needs from ML.NET that its public API does not hand out: the
-    /// <see cref="MLContext"/> behind a catalog, and a <see cref="TrainerInfo"/> (its constructor is internal). Both
+    /// The things a third-party trainer needs from ML.NET that its public API does not hand out: the
+    /// <see cref="MLContext"/> behind a catalog, and a <see cref="TrainerInfo"/> (its constructor is internal). They
     /// are read by reflection with a public fallback, and only here.
     /// </summary>
     internal static class MLNetAccess
@@ -20,6 +20,14 @@ namespace Microsoft.ML.WeightInit.Trainers
             object? owner = FindProperty(catalog.GetType(), "Owner", flags)?.GetValue(catalog);
             object? environment = owner is null ? null : FindProperty(owner.GetType(), "Environment", flags)?.GetValue(owner);
             return environment as IHostEnvironment ?? new MLContext();
+        }
+
+        /// <summary>The environment behind <c>mlContext.Model</c>; a new <see cref="MLContext"/> if it cannot be read.</summary>
+        public static IHostEnvironment EnvironmentOf(ModelOperationsCatalog catalog)
+        {
+            ArgumentNullException.ThrowIfNull(catalog);
+            var field = catalog.GetType().GetField("_env", BindingFlags.Instance | BindingFlags.NonPublic);
+            return field?.GetValue(catalog) as IHostEnvironment ?? new MLContext();
         }
 
         /// <summary>TrainerInfo: no normalization, no calibration, no caching (data is copied once into tensors),

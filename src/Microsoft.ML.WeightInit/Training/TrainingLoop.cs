@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using Microsoft.ML.WeightInit.Networks;
 using TorchSharp;
@@ -24,91 +24,20 @@ namespace Microsoft.ML.WeightInit.Training
         /// <param name="log">Receives one line per epoch and the convolution path, or null.</param>
         /// <param name="cancellation">Stops the fit between batches.</param>
         /// <returns>The trained network and its per-epoch history.</returns>
-        /// <exception cref="TrainingDivergedException">The loss became NaN or ∞ (says at which epoch and step).</exception>
+        /// <exception cref="TrainingDivergedException">The loss or, after an epoch, a weight became NaN or ∞ (says at
+        /// which epoch and step).</exception>
         /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled.</exception>
         public static TrainingOutcome Run(TensorDataset train, TensorDataset? validation, TrainingSettings settings,
             IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken cancellation = default)
         {
-            ArgumentNullException.ThrowIfNull(train);
-            ArgumentNullException.ThrowIfNull(settings);
-            settings.Validate();
-            TorchRuntime.EnsureInitialized();
-            if (settings.NumberOfThreads > 0)
-            {
-                set_num_threads(settings.NumberOfThreads);
-            }
-            var path = settings.ConvolutionPath ?? ConvolutionPathSelector.Current.Path;
-            log?.Invoke(settings.ConvolutionPath is null ? ConvolutionPathSelector.Current.ToString() : $"Convolution path: {path} (set by the caller)");
-
-            var net = new MnistCnn(train.Shape, path);
-            try
-            {
-                using (var generator = new Generator((ulong)settings.Seed))
-                {
-                    NetworkInitializer.Initialize(net.Layers, generator, settings.Initialization);
-                    var history = Train(net, train, validation, settings, generator, progress, log, cancellation);
-                    return new TrainingOutcome(net, history, path);
-                }
-            }
-            catch
-            {
-                net.Dispose();
-                throw;
-            }
-        }
-
-        private static List<EpochMetrics> Train(MnistCnn net, TensorDataset train, TensorDataset? validation, TrainingSettings settings,
-            Generator generator, IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken cancellation)
-        {
-            var history = new List<EpochMetrics>();
-            using var optimizer = optim.SGD(net.parameters(), settings.LearningRate, settings.Momentum);
-            long n = train.Count;
-            int steps = (int)((n + settings.BatchSize - 1) / settings.BatchSize);
+            using var session = TrainingSession.Start(train, validation, settings, log);
             for (int epoch = 1; epoch <= settings.NumberOfEpochs; epoch++)
             {
-                net.train();
-                var watch = Stopwatch.StartNew();
-                double lossSum = 0;
-                using (var order = randperm(n, generator: generator))
-                {
-                    for (int step = 1; step <= steps; step++)
-                    {
-                        cancellation.ThrowIfCancellationRequested();
-                        long start = (long)(step - 1) * settings.BatchSize;
-                        long size = Math.Min(settings.BatchSize, n - start);
-                        double loss = Step(net, optimizer, train, order, start, size);
-                        if (!double.IsFinite(loss))
-                        {
-                            throw new TrainingDivergedException(epoch, step, loss) { CompletedEpochs = history.ToArray() };
-                        }
-                        lossSum += loss;
-                        progress?.Report(new TrainingProgress(epoch, settings.NumberOfEpochs, step, steps, loss,
-                            (start + size) / watch.Elapsed.TotalSeconds));
-                    }
-                }
-                double seconds = watch.Elapsed.TotalSeconds;
-                var (validationLoss, accuracy) = validation is null
-                    ? (double.NaN, double.NaN)
-                    : Evaluate(net, validation, settings.ValidationBatchSize);
-                var metrics = new EpochMetrics(epoch, lossSum / steps, validationLoss, accuracy, seconds, n / seconds);
-                history.Add(metrics);
-                log?.Invoke($"Epoch {epoch}/{settings.NumberOfEpochs}: training loss {metrics.TrainingLoss:F4}, " +
-                    $"validation loss {validationLoss:F4}, accuracy {accuracy:F4}, {seconds:F1} s, {metrics.ImagesPerSecond:F0} images/s");
+                session.RunEpoch(progress, cancellation);
             }
-            return history;
-        }
-
-        private static double Step(MnistCnn net, optim.Optimizer optimizer, TensorDataset train, Tensor order, long start, long size)
-        {
-            using var scope = NewDisposeScope();
-            var index = order.narrow(0, start, size);
-            var images = train.Features.index_select(0, index);
-            var labels = train.Labels.index_select(0, index);
-            optimizer.zero_grad();
-            var loss = F.nll_loss(net.forward(images), labels);
-            loss.backward();
-            optimizer.step();
-            return loss.item<float>();
+            var history = session.History.ToArray();
+            var net = session.DetachNetwork();
+            return new TrainingOutcome(net, history, net.ConvolutionPath);
         }
 
         /// <summary>Average NLL per image and accuracy of <paramref name="net"/> on <paramref name="data"/>.</summary>

@@ -41,7 +41,8 @@ namespace Microsoft.ML.WeightInit.Training
             Require(NumberOfEpochs >= 1, nameof(NumberOfEpochs), NumberOfEpochs, "at least 1");
             Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
             Require(ValidationBatchSize >= 1, nameof(ValidationBatchSize), ValidationBatchSize, "at least 1");
-            Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a positive finite number");
+            // libtorch converts the step size to the float32 parameters' type: beyond float.MaxValue it throws.
+            Require(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), LearningRate, "a positive finite number (at most float32's largest, 3.4E+38)");
             Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
             Require(NumberOfThreads >= 0, nameof(NumberOfThreads), NumberOfThreads, "0 (libtorch's default) or more");
             ArgumentNullException.ThrowIfNull(Initialization, nameof(Initialization));

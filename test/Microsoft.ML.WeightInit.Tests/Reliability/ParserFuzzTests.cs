@@ -98,6 +98,44 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         }
 
         [TestMethod]
+        public void InitializerPlan_OnThousandsOfMutatedStrings_OnlyThrowsFormatException_RoundTrips_WithBoundedMemory()
+        {
+            var seeds = new[]
+            {
+                "weight=kaiming_normal(a=0, mode=fan_out, nonlinearity=relu); bias=zeros; conv2.weight=orthogonal(gain=1)",
+                "xavier_uniform; zero_last_layer=true", "fc1.bias=constant(val=0.1); fc2.weight=sparse(sparsity=0.5)",
+                "weight=lsuv; bias=zeros; conv1.weight=eye", "weight=variance_scaling(scale=2, mode=fan_avg, distribution=uniform)",
+            };
+            const string alphabet = "abcwlfz_.()=,;: 01e-+\"'\t\n∞\u0000";
+            var random = new Random(11);
+            int parsed = 0, rejected = 0;
+
+            for (int i = 0; i < Iterations; i++)
+            {
+                string text = Initialization.TextFormTests.Mutate(seeds[i % seeds.Length], random, alphabet);
+                if (i % 100 == 0)
+                {
+                    text = string.Join("; ", Enumerable.Repeat(text, 1 + random.Next(200))); // long and repeated entries
+                }
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                try
+                {
+                    var plan = InitializerPlan.Parse(text);
+                    var again = InitializerPlan.Parse(plan.TextForm);
+                    Assert.AreEqual(plan.TextForm, again.TextForm, $"round trip of '{text}'");
+                    parsed++;
+                }
+                catch (FormatException)
+                {
+                    rejected++;
+                }
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                Assert.IsLessThan(256L * 1024 + 1000L * text.Length, allocated, $"'{text}' ({text.Length} chars) allocated {allocated:N0} bytes");
+            }
+            Assert.IsTrue(parsed > 0 && rejected > 0, $"parsed {parsed}, rejected {rejected}");
+        }
+
+        [TestMethod]
         public void InitializerTextForm_HugeInput_IsRejectedWithoutParsing()
         {
             var e = Assert.ThrowsExactly<FormatException>(() => WeightInitializer.Parse("constant(val=" + new string('1', 1_000_000) + ")"));

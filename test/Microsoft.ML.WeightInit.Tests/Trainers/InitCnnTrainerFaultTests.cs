@@ -33,6 +33,23 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
         }
 
         [TestMethod]
+        public void WeightsBlownUpByAnEpochsLastStep_StopTheFit_NoModelScoringNaNIsReturned()
+        {
+            // One step per epoch: its loss is computed before its update, so it is finite while the update (a step
+            // size near float32's largest) leaves weights whose forward pass overflows, and no later step shows it.
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, BatchSize = 64, LearningRate = 3e38 };
+
+            var e = Assert.ThrowsExactly<TrainingDivergedException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(Train(64)));
+
+            Assert.AreEqual(1, e.Epoch);
+            Assert.AreEqual(1, e.Step);
+            Assert.IsTrue(e.Parameter is not null || !double.IsFinite(e.Loss), $"loss {e.Loss}, parameter {e.Parameter}");
+            Assert.IsEmpty(e.CompletedEpochs);
+            StringAssert.Contains(e.Message, "at epoch 1, step 1");
+        }
+
+        [TestMethod]
         public void Cancellation_DuringFit_ReturnsPromptly_AndLeavesNoTensorBehind()
         {
             var data = Train(2000);

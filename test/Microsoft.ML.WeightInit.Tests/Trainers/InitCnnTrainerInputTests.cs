@@ -97,6 +97,18 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
         }
 
         [TestMethod]
+        public void LearningRateBeyondFloat32_IsRejected_NotALibtorchOverflowError()
+        {
+            var options = new InitCnnTrainer.Options { LearningRate = 1e300 };
+
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(_mlContext.Data.LoadFromEnumerable(Digits(2))));
+
+            Assert.AreEqual(nameof(options.LearningRate), e.ParamName);
+            StringAssert.Contains(e.Message, "at most float32's largest");
+        }
+
+        [TestMethod]
         [DataRow(nameof(InitCnnTrainer.Options.NumberOfEpochs))]
         [DataRow(nameof(InitCnnTrainer.Options.BatchSize))]
         [DataRow(nameof(InitCnnTrainer.Options.LearningRate))]
@@ -116,6 +128,66 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
                 _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(_mlContext.Data.LoadFromEnumerable(Digits(2))));
 
             Assert.AreEqual(option, e.ParamName);
+        }
+
+        [TestMethod]
+        [DataRow("NormalizationStd", 0f)]
+        [DataRow("NormalizationStd", float.NaN)]
+        [DataRow("NormalizationMean", float.PositiveInfinity)]
+        [DataRow("ValidationBatchSize", 0f)]
+        [DataRow("NumberOfThreads", -1f)]
+        public void BadNormalizationOrSizes_AreRejected_NamingThem(string option, float value)
+        {
+            var options = new InitCnnTrainer.Options();
+            switch (option)
+            {
+                case nameof(options.NormalizationStd): options.NormalizationStd = value; break;
+                case nameof(options.NormalizationMean): options.NormalizationMean = value; break;
+                case nameof(options.ValidationBatchSize): options.ValidationBatchSize = (int)value; break;
+                default: options.NumberOfThreads = (int)value; break;
+            }
+
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(_mlContext.Data.LoadFromEnumerable(Digits(2))));
+
+            Assert.AreEqual(option == nameof(options.NormalizationMean) ? nameof(options.NormalizationStd) : option, e.ParamName);
+            StringAssert.Contains(e.Message, option);
+        }
+
+        [TestMethod]
+        public void NullInitializer_IsRejected_NamingIt()
+        {
+            var options = new InitCnnTrainer.Options { BiasInitializer = null! };
+
+            var e = Assert.ThrowsExactly<ArgumentNullException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(_mlContext.Data.LoadFromEnumerable(Digits(2))));
+
+            Assert.AreEqual(nameof(options.BiasInitializer), e.ParamName);
+        }
+
+        [TestMethod]
+        public void ValidationSet_WithoutTheLabelColumn_IsRejected_SayingItIsTheValidationSet()
+        {
+            var validation = _mlContext.Data.LoadFromEnumerable(new[] { new UnlabelledDigit { Features = new float[784] } });
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, ValidationSet = validation };
+
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(_mlContext.Data.LoadFromEnumerable(Digits(2))));
+
+            StringAssert.StartsWith(e.Message, "In the validation set: The input has no label column 'Label'. Columns: 'Features'.");
+        }
+
+        [TestMethod]
+        public void ValidationSet_WithOtherImages_IsRejected_ComparingBoth()
+        {
+            var validation = _mlContext.Data.LoadFromEnumerable(new[] { new SmallKeyedDigit { Label = 1, Features = new float[256] } });
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, ValidationSet = validation };
+
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(_mlContext.Data.LoadFromEnumerable(Digits(2))));
+
+            Assert.AreEqual(nameof(options.ValidationSet), e.ParamName);
+            StringAssert.Contains(e.Message, "The validation set has images 1×16×16 with 10 classes; the training data has 1×28×28 with 10.");
         }
 
         [TestMethod]
@@ -145,6 +217,21 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
             public uint Label { get; set; }
 
             [VectorType(784)]
+            public float[] Features { get; set; } = Array.Empty<float>();
+        }
+
+        private sealed class UnlabelledDigit
+        {
+            [VectorType(784)]
+            public float[] Features { get; set; } = Array.Empty<float>();
+        }
+
+        private sealed class SmallKeyedDigit
+        {
+            [KeyType(10)]
+            public uint Label { get; set; }
+
+            [VectorType(256)]
             public float[] Features { get; set; } = Array.Empty<float>();
         }
 

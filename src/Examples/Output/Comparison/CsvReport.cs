@@ -26,7 +26,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         /// <summary>A run's outcome.</summary>
         [CsvRecord]
         public sealed partial record RunRow(string Initializer, string WeightInitializer, string BiasInitializer, long Seed, string Status,
-            int CompletedEpochs, int? DivergedEpoch, int? DivergedStep, double? FinalLoss, double? FinalAccuracy,
+            int CompletedEpochs, int? DivergedEpoch, int? DivergedStep, string? DivergedParameter, double? FinalLoss, double? FinalAccuracy,
             double? MicroAccuracy, double? MacroAccuracy, double? LogLoss, double Seconds, string? Note);
 
         /// <summary>Rows of every run's epochs.</summary>
@@ -45,7 +45,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         /// <summary>Rows of the runs.</summary>
         public static IEnumerable<RunRow> Runs(ComparisonResult result) =>
             result.Runs.Select(r => new RunRow(r.Initializer, r.WeightInitializer, r.BiasInitializer, r.Seed, Status(r), r.History.Count,
-                r.Divergence?.Epoch, r.Divergence?.Step, OrNull(r.FinalLoss), OrNull(r.FinalAccuracy),
+                r.Divergence?.Epoch, r.Divergence?.Step, r.Divergence?.Parameter, OrNull(r.FinalLoss), OrNull(r.FinalAccuracy),
                 r.Evaluation?.MicroAccuracy, r.Evaluation?.MacroAccuracy, r.Evaluation?.LogLoss, r.Seconds, r.Note));
 
         /// <summary>Writes rows to a file with a header.</summary>

@@ -37,7 +37,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
 
         /// <summary>One run.</summary>
         public sealed record RunDto(string Initializer, string WeightInitializer, string BiasInitializer, long Seed, string Status,
-            int? DivergedEpoch, int? DivergedStep, double? MicroAccuracy, double? MacroAccuracy, double? LogLoss,
+            int? DivergedEpoch, int? DivergedStep, string? DivergedParameter, double? MicroAccuracy, double? MacroAccuracy, double? LogLoss,
             double Seconds, string? Note, IReadOnlyList<EpochDto> Epochs);
 
         /// <summary>One epoch of a run.</summary>
@@ -60,7 +60,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                     o.PyTorchDefaultKeepsItsBias, o.LearningCriterion.AccuracyMargin, o.LearningCriterion.LossMargin),
                 new TestSetDto(r.TestSet.Count, r.TestSet.MajorityShare, r.TestSet.PriorCrossEntropy),
                 r.Runs.Select(run => new RunDto(run.Initializer, run.WeightInitializer, run.BiasInitializer, run.Seed,
-                    run.Status.ToString().ToLowerInvariant(), run.Divergence?.Epoch, run.Divergence?.Step,
+                    run.Status.ToString().ToLowerInvariant(), run.Divergence?.Epoch, run.Divergence?.Step, run.Divergence?.Parameter,
                     run.Evaluation?.MicroAccuracy, run.Evaluation?.MacroAccuracy, run.Evaluation?.LogLoss, run.Seconds, run.Note,
                     run.History.Select(h => new EpochDto(h.Epoch, OrNull(h.ValidationLoss), OrNull(h.ValidationAccuracy),
                         OrNull(h.TrainingLoss), h.Seconds, h.ImagesPerSecond)).ToList())).ToList(),

@@ -1,0 +1,271 @@
+using System;
+using System.ComponentModel;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML.WeightInit.Examples.Output;
+using Microsoft.ML.WeightInit.Persistence;
+using Microsoft.ML.WeightInit.Sweeps;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Microsoft.ML.WeightInit.Examples.Commands
+{
+    /// <summary>
+    /// An AutoML-style sweep over initializers: a tuner proposes candidates from a search space, each runs per seed (and
+    /// fold), the leaderboard ranks them; finished trials go to a trial log, so an interrupted sweep resumes.
+    /// </summary>
+    public sealed class SweepCommand : Command<SweepCommand.Settings>
+    {
+        /// <summary>Options of <c>sweep</c>.</summary>
+        public sealed class Settings : DataSettings
+        {
+            /// <summary>Tuner.</summary>
+            [CommandOption("-t|--tuner <TUNER>")]
+            [Description("random (seeded sample), grid, or halving (successive halving over a random sample; over the grid with --candidates 0). Default: random.")]
+            public string Tuner { get; init; } = "random";
+
+            /// <summary>Random candidates.</summary>
+            [CommandOption("-n|--candidates <N>")]
+            [Description("Candidates to draw (random, halving). Default: 8.")]
+            public int Candidates { get; init; } = 8;
+
+            /// <summary>Tuner seed.</summary>
+            [CommandOption("--tuner-seed <SEED>")]
+            [Description("Seed of the random draws. Default: 1.")]
+            public int TunerSeed { get; init; } = 1;
+
+            /// <summary>Weight domains.</summary>
+            [CommandOption("-w|--weights <DOMAINS>")]
+            [Description("Weight initializers to try, separated by '|' outside parentheses; parameters take a value, a choice a|b or a range lo..hi (:log, :int). Default: \"xavier_uniform(gain=0.5..2) | kaiming_uniform(a=0..2.236, mode=fan_in|fan_out) | zeros | ones\".")]
+            public string Weights { get; init; } = "xavier_uniform(gain=0.5..2) | kaiming_uniform(a=0..2.236, mode=fan_in|fan_out) | zeros | ones";
+
+            /// <summary>Bias domains.</summary>
+            [CommandOption("-b|--biases <DOMAINS>")]
+            [Description("Bias initializers to try. Default: zeros (the seed article's protocol).")]
+            public string Biases { get; init; } = "zeros";
+
+            /// <summary>Learning rates.</summary>
+            [CommandOption("--lr <DOMAIN>")]
+            [Description("Learning rates: a value, a|b, or lo..hi:log. Default: 0.01.")]
+            public string LearningRate { get; init; } = "0.01";
+
+            /// <summary>Momenta.</summary>
+            [CommandOption("--momentum <DOMAIN>")]
+            [Description("Momenta. Default: 0.5.")]
+            public string Momentum { get; init; } = "0.5";
+
+            /// <summary>Epochs.</summary>
+            [CommandOption("-e|--epochs <DOMAIN>")]
+            [Description("Epochs per trial (a value or a|b); with --tuner halving, the largest is the last rung's budget. Default: 2 (train's default is 5: sweeps run many trials).")]
+            public string Epochs { get; init; } = "2";
+
+            /// <summary>Halving's first budget.</summary>
+            [CommandOption("--min-epochs <N>")]
+            [Description("Successive halving: epochs of the first rung. Default: 1.")]
+            public int MinEpochs { get; init; } = 1;
+
+            /// <summary>Halving's factor.</summary>
+            [CommandOption("--eta <N>")]
+            [Description("Successive halving: one in ETA candidates goes on, with ETA times the epochs. Default: 3.")]
+            public int ReductionFactor { get; init; } = 3;
+
+            /// <summary>Grid points per range.</summary>
+            [CommandOption("--steps <N>")]
+            [Description("Grid: points per range parameter. Default: 3.")]
+            public int StepsPerRange { get; init; } = 3;
+
+            /// <summary>Seeds.</summary>
+            [CommandOption("--seeds <LIST>")]
+            [Description("Comma-separated seeds; each candidate runs once per seed (mean ± std). Default: 1.")]
+            public string Seeds { get; init; } = "1";
+
+            /// <summary>Evaluation.</summary>
+            [CommandOption("--validation <EVAL>")]
+            [Description("holdout[:FRACTION] (of the training split), cv[:K] (k-fold), or test (the test split). Default: holdout:0.2.")]
+            public string Validation { get; init; } = "holdout:0.2";
+
+            /// <summary>Metric.</summary>
+            [CommandOption("-m|--metric <METRIC>")]
+            [Description("MicroAccuracy, MacroAccuracy or LogLoss. Default: MicroAccuracy.")]
+            public string Metric { get; init; } = nameof(SweepMetric.MicroAccuracy);
+
+            /// <summary>Trial log.</summary>
+            [CommandOption("-l|--log <PATH>")]
+            [Description("Trial log (JSON lines); run the same command again to resume. Default: sweep-trials.jsonl.")]
+            public string Log { get; init; } = "sweep-trials.jsonl";
+
+            /// <summary>No trial log.</summary>
+            [CommandOption("--no-log")]
+            [Description("Keep no trial log.")]
+            public bool NoLog { get; init; }
+
+            /// <summary>CSV output.</summary>
+            [CommandOption("--csv <PATH>")]
+            [Description("Write the leaderboard as CSV.")]
+            public string? Csv { get; init; }
+
+            /// <summary>JSON output.</summary>
+            [CommandOption("--json <PATH>")]
+            [Description("Write the leaderboard as JSON.")]
+            public string? Json { get; init; }
+
+            /// <summary>Model output.</summary>
+            [CommandOption("--save-model <PATH>")]
+            [Description("Save the best trial's model as an ML.NET model zip (mlContext.Model.Save).")]
+            public string? SaveModel { get; init; }
+
+            /// <summary>Time cap.</summary>
+            [CommandOption("--max-time <TIME>")]
+            [Description("Stop after this long: 90s, 30m, 2h or hh:mm:ss. Default: none.")]
+            public string? MaxTime { get; init; }
+
+            /// <summary>Training rows.</summary>
+            [CommandOption("--train-rows <N>")]
+            [Description("Use the first N training images (0 = all). Default: 0.")]
+            public int TrainRows { get; init; }
+
+            /// <summary>Test rows.</summary>
+            [CommandOption("--test-rows <N>")]
+            [Description("Use the first N test images (0 = all). Default: 0.")]
+            public int TestRows { get; init; }
+
+            /// <summary>Batch size.</summary>
+            [CommandOption("--batch-size <N>")]
+            [Description("Images per SGD step. Default: 64.")]
+            public int BatchSize { get; init; } = 64;
+
+            /// <summary>Threads.</summary>
+            [CommandOption("--threads <N>")]
+            [Description("libtorch threads; 0 = one per core. Default: 0.")]
+            public int Threads { get; init; }
+
+            /// <summary>Checks the options.</summary>
+            public override ValidationResult Validate()
+            {
+                if (base.Validate() is { Successful: false } data)
+                {
+                    return data;
+                }
+                try
+                {
+                    SweepSetup.Create(this);
+                    return ValidationResult.Success();
+                }
+                catch (Exception e) when (e is FormatException or ArgumentException)
+                {
+                    return ValidationResult.Error(e.Message);
+                }
+            }
+        }
+
+        /// <inheritdoc/>
+        public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+        {
+            var setup = SweepSetup.Create(settings);
+            var mlContext = new MLContext(seed: 0);
+            var (directory, source) = MnistData.Locate(settings);
+            var location = new SweepDataLocation { MnistDirectory = directory, TrainRows = settings.TrainRows, ValidationRows = settings.TestRows };
+            using var runner = InProcessTrialRunner.Create(mlContext, location,
+                new TrialRunnerSettings { BatchSize = settings.BatchSize, NumberOfThreads = settings.Threads });
+            AnsiConsole.MarkupLineInterpolated($"Data: [bold]{source}[/] ({location.Description})");
+            AnsiConsole.MarkupLineInterpolated($"Search space: [bold]{setup.Space.TextForm}[/]");
+            AnsiConsole.MarkupLineInterpolated($"Tuner: [bold]{setup.Tuner.Description}[/], seeds {settings.Seeds}, {setup.Options.Evaluation.TextForm}, metric {setup.Options.Metric}{(setup.Options.MaxTime is { } t ? $", max time {t}" : "")}");
+            if (setup.Options.TrialLogPath is { } log)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Trial log: [bold]{System.IO.Path.GetFullPath(log)}[/] (run the same command again to resume)");
+            }
+
+            var monitor = new SweepConsoleMonitor(setup.Options.Metric);
+            setup.Options.Monitor = monitor;
+            var experiment = new SweepExperiment(mlContext, setup.Tuner, runner, setup.Options);
+            using var result = monitor.Run(() => experiment.Run(cancellationToken));
+
+            AnsiConsole.Write(LeaderboardTable.Create(result.Leaderboard, string.Create(CultureInfo.InvariantCulture,
+                $"Leaderboard ({result.StopReason}: {result.TrialsRun} trials run, {result.TrialsFromLog} from the log, {result.EpochsTrained} epochs, {result.Elapsed.TotalSeconds:F0} s)")));
+            foreach (string note in result.Notes)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]{note}[/]");
+            }
+            if (settings.Csv is not null)
+            {
+                LeaderboardExport.SaveCsv(result.Leaderboard, settings.Csv);
+            }
+            if (settings.Json is not null)
+            {
+                LeaderboardExport.SaveJson(result.Leaderboard, settings.Json);
+            }
+            if (result.BestModel is { } best && result.BestTrial is { } trial)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Best: [bold]{trial.Spec.Candidate.Key}[/] (trial {trial.Id}, seed {trial.Spec.Seed}, fold {trial.Spec.Fold})");
+                var (train, test) = location.Load(mlContext);
+                var metrics = mlContext.MulticlassClassification.Evaluate(best.Transform(test));
+                AnsiConsole.Write(MetricsTable.Create(metrics));
+                if (settings.SaveModel is not null)
+                {
+                    mlContext.Model.SaveAtomically(best, train.Schema, settings.SaveModel); // never a partial zip
+                    AnsiConsole.MarkupLineInterpolated($"Saved the best model to [bold]{settings.SaveModel}[/] (load it with mlContext.Model.LoadInitCnn).");
+                }
+            }
+            return result.StopReason == SweepStopReason.Completed ? 0 : 2;
+        }
+
+        /// <summary>The search space, tuner and options the settings describe.</summary>
+        internal sealed record SweepSetup(InitializerSearchSpace Space, ITuner Tuner, SweepOptions Options)
+        {
+            public static SweepSetup Create(Settings s)
+            {
+                var space = InitializerSearchSpace.Parse($"weight={s.Weights}; bias={s.Biases}; lr={s.LearningRate}; momentum={s.Momentum}; epochs={s.Epochs}");
+                var epochs = space.NumberOfEpochs.GridValues(2).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
+                ITuner tuner = s.Tuner switch
+                {
+                    "random" => new RandomTuner(space, s.Candidates, s.TunerSeed),
+                    "grid" => new GridTuner(space, s.StepsPerRange),
+                    "halving" when s.Candidates > 0 => SuccessiveHalvingTuner.OverRandom(space, s.Candidates, s.TunerSeed, s.MinEpochs, epochs.Max(), s.ReductionFactor),
+                    "halving" => SuccessiveHalvingTuner.OverGrid(space, s.MinEpochs, epochs.Max(), s.ReductionFactor, s.StepsPerRange),
+                    _ => throw new ArgumentException($"Unknown tuner '{s.Tuner}': expected random, grid or halving."),
+                };
+                var options = new SweepOptions
+                {
+                    Metric = Enum.TryParse<SweepMetric>(s.Metric, ignoreCase: true, out var metric) && Enum.IsDefined(metric)
+                        ? metric : throw new ArgumentException($"Unknown metric '{s.Metric}': expected MicroAccuracy, MacroAccuracy or LogLoss."),
+                    Seeds = s.Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(x => int.TryParse(x, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"--seeds: '{x}' is not an integer.")).ToArray(),
+                    Evaluation = Evaluation(s.Validation),
+                    TrialLogPath = s.NoLog ? null : s.Log,
+                    MaxTime = s.MaxTime is null ? null : Duration(s.MaxTime),
+                };
+                return new SweepSetup(space, tuner, options);
+            }
+
+            private static SweepEvaluation Evaluation(string text)
+            {
+                var parts = text.Split(':', 2);
+                string arg = parts.Length > 1 ? parts[1] : string.Empty;
+                return parts[0] switch
+                {
+                    "test" => SweepEvaluation.ValidationSet,
+                    "holdout" => SweepEvaluation.Holdout(arg.Length > 0 ? double.Parse(arg, CultureInfo.InvariantCulture) : 0.2),
+                    "cv" => SweepEvaluation.CrossValidation(arg.Length > 0 ? int.Parse(arg, CultureInfo.InvariantCulture) : 5),
+                    _ => throw new ArgumentException($"--validation '{text}': expected holdout[:FRACTION], cv[:K] or test."),
+                };
+            }
+
+            private static TimeSpan Duration(string text)
+            {
+                string t = text.Trim();
+                if (t.Length > 1 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && n > 0)
+                {
+                    switch (t[^1])
+                    {
+                        case 's': return TimeSpan.FromSeconds(n);
+                        case 'm': return TimeSpan.FromMinutes(n);
+                        case 'h': return TimeSpan.FromHours(n);
+                    }
+                }
+                return TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
+                    ? span : throw new ArgumentException($"--max-time '{text}': expected e.g. 90s, 30m, 2h or hh:mm:ss.");
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System;
+using System.IO;
+
+namespace Microsoft.ML.WeightInit.IO
+{
+    /// <summary>
+    /// Replaces a file only once its new content is complete: the content goes to a temporary file in the same
+    /// directory, is flushed to disk, then renamed over the target (an atomic replace on one file system). A failure
+    /// or a kill part-way leaves the old file as it was; a failure also removes the temporary file.
+    /// </summary>
+    internal static class AtomicFile
+    {
+        /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
+        /// <param name="path">The file to create or replace.</param>
+        /// <param name="write">Writes the whole content to the stream it is given (must not close it).</param>
+        /// <exception cref="IOException">The directory or file cannot be written (e.g. <paramref name="path"/> is a directory).</exception>
+        public static void Write(string path, Action<Stream> write)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            ArgumentNullException.ThrowIfNull(write);
+            string full = Path.GetFullPath(path);
+            if (Directory.Exists(full))
+            {
+                throw new IOException($"'{full}' is a directory; expected a file path.");
+            }
+            string directory = Path.GetDirectoryName(full) ?? throw new IOException($"'{full}' has no directory.");
+            string temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
+            try
+            {
+                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    write(stream);
+                    stream.Flush(flushToDisk: true);
+                }
+                File.Move(temporary, full, overwrite: true);
+            }
+            finally
+            {
+                try
+                {
+                    File.Delete(temporary); // nothing left after the move; the partial file after a failure
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Its name never matches the target's, so a leftover is harmless.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.WeightInit.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.WeightInit.Persistence
+{
+    /// <summary>Moves an <see cref="MnistCnn"/>'s parameters to and from stored tensors and state dicts.</summary>
+    internal static class NetworkState
+    {
+        /// <summary>Copies the parameters out, in state-dict order (conv1.weight, conv1.bias, …, fc2.bias).</summary>
+        public static List<StoredTensor> Capture(MnistCnn network)
+        {
+            var result = new List<StoredTensor>();
+            foreach (var (name, tensor) in network.state_dict())
+            {
+                using var cpu = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous();
+                result.Add(new StoredTensor(name, cpu.shape.ToArray(), cpu.data<float>().ToArray()));
+            }
+            return result;
+        }
+
+        /// <summary>Builds a network of <paramref name="shape"/> holding <paramref name="tensors"/>.</summary>
+        /// <exception cref="InvalidDataException">A parameter is missing, extra, or of another shape.</exception>
+        public static MnistCnn Create(ImageShape shape, IReadOnlyList<StoredTensor> tensors, ConvolutionPath path)
+        {
+            TorchRuntime.EnsureInitialized();
+            var source = new Dictionary<string, Tensor>();
+            try
+            {
+                foreach (var stored in tensors)
+                {
+                    source[stored.Name] = tensor(stored.Values, stored.Shape);
+                }
+                return Create(shape, source, path);
+            }
+            finally
+            {
+                foreach (var t in source.Values)
+                {
+                    t.Dispose();
+                }
+            }
+        }
+
+        /// <summary>Builds a network of <paramref name="shape"/> and copies <paramref name="source"/> into it
+        /// (float64 tensors are rounded to float32).</summary>
+        /// <exception cref="InvalidDataException">A parameter is missing, extra, of another shape, or holds NaN or ∞.</exception>
+        public static MnistCnn Create(ImageShape shape, IReadOnlyDictionary<string, Tensor> source, ConvolutionPath path)
+        {
+            // Checked before the network exists: a file claiming 4096 × 4096 images must not make fc1 allocate 100 GB.
+            Check(shape, source);
+            var network = new MnistCnn(shape, path);
+            try
+            {
+                using (no_grad())
+                {
+                    foreach (var (name, parameter) in network.state_dict())
+                    {
+                        parameter.copy_(source[name]);
+                    }
+                }
+                network.eval();
+                return network;
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+
+        private static void Check(ImageShape shape, IReadOnlyDictionary<string, Tensor> source)
+        {
+            var expected = MnistCnn.ParameterShapes(shape);
+            var names = expected.Select(p => p.Name).ToList();
+            var extra = source.Keys.Except(names).ToList();
+            var missing = names.Except(source.Keys).ToList();
+            if (extra.Count > 0 || missing.Count > 0)
+            {
+                throw new InvalidDataException(
+                    $"The weights do not fit the network: missing {Names(missing)}, unexpected {Names(extra)}. Expected: {string.Join(", ", names)}.");
+            }
+            foreach (var (name, needed) in expected)
+            {
+                var value = source[name];
+                if (!value.shape.SequenceEqual(needed))
+                {
+                    throw new InvalidDataException(
+                        $"Parameter '{name}' has shape [{string.Join(", ", value.shape)}]; the network needs [{string.Join(", ", needed)}].");
+                }
+                if (value.dtype != ScalarType.Float32 && value.dtype != ScalarType.Float64)
+                {
+                    throw new InvalidDataException($"Parameter '{name}' is {value.dtype}; expected float32 (or float64).");
+                }
+                CheckFinite(name, value);
+            }
+        }
+
+        /// <summary>A NaN or ∞ weight would make every score NaN: such a model is refused, naming the value.</summary>
+        private static void CheckFinite(string name, Tensor value)
+        {
+            using var scope = NewDisposeScope();
+            var bad = value.isfinite().logical_not().flatten().nonzero();
+            if (bad.shape[0] == 0)
+            {
+                return;
+            }
+            long index = bad[0, 0].item<long>();
+            double number = value.flatten()[index].ToDouble();
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"Parameter '{name}' holds {number} at flat index {index}; a model's weights must be finite numbers (was it saved from a diverged training run?)."));
+        }
+
+        private static string Names(IReadOnlyCollection<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
+    }
+}

@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.ML.WeightInit.Trainers;
+
+namespace Microsoft.ML.WeightInit.Sweeps
+{
+    /// <summary>
+    /// What a sweep may try: weight initializers, bias initializers (each a list of <see cref="InitializerDomain"/>),
+    /// and domains for the learning rate, the momentum and the number of epochs.
+    /// </summary>
+    /// <remarks>
+    /// Text form (<see cref="TextForm"/>, read by <see cref="Parse"/>): entries separated by <c>;</c>, alternatives
+    /// separated by <c>|</c> outside parentheses, e.g.
+    /// <c>weight=kaiming_uniform(a=0..2.236, mode=fan_in|fan_out) | xavier_uniform(gain=0.5..2) | zeros; bias=zeros;
+    /// lr=0.001..0.1:log; momentum=0.5|0.9; epochs=2</c>. Entries left out take their defaults: <c>bias=zeros</c> (the
+    /// seed article's protocol when comparing schemes), the trainer's learning rate, momentum and epochs.
+    /// </remarks>
+    public sealed class InitializerSearchSpace
+    {
+        /// <summary>Creates a search space.</summary>
+        /// <param name="weights">Weight initializers to try (at least one).</param>
+        /// <param name="biases">Bias initializers to try; null or empty is <c>zeros</c>.</param>
+        /// <exception cref="ArgumentException">No weight initializer.</exception>
+        public InitializerSearchSpace(IEnumerable<InitializerDomain> weights, IEnumerable<InitializerDomain>? biases = null)
+        {
+            ArgumentNullException.ThrowIfNull(weights);
+            Weights = weights.ToList();
+            if (Weights.Count == 0)
+            {
+                throw new ArgumentException("A search space needs at least one weight initializer.", nameof(weights));
+            }
+            var b = biases?.ToList();
+            Biases = b is { Count: > 0 } ? b : new[] { InitializerDomain.Parse("zeros") };
+        }
+
+        /// <summary>Weight initializers to try.</summary>
+        public IReadOnlyList<InitializerDomain> Weights { get; }
+
+        /// <summary>Bias initializers to try.</summary>
+        public IReadOnlyList<InitializerDomain> Biases { get; }
+
+        /// <summary>SGD step sizes to try (values &gt; 0). Default: the trainer's, 0.01.</summary>
+        public ParameterDomain LearningRate { get; init; } = ParameterDomain.Fixed(InitCnnTrainer.Defaults.LearningRate);
+
+        /// <summary>SGD momenta to try (values in [0, 1)). Default: the trainer's, 0.5.</summary>
+        public ParameterDomain Momentum { get; init; } = ParameterDomain.Fixed(InitCnnTrainer.Defaults.Momentum);
+
+        /// <summary>Epoch budgets to try (whole numbers ≥ 1). Default: the trainer's, 5. Successive halving sets the
+        /// budget itself and ignores this.</summary>
+        public ParameterDomain NumberOfEpochs { get; init; } = ParameterDomain.Fixed(InitCnnTrainer.Defaults.NumberOfEpochs);
+
+        /// <summary>The text form, which <see cref="Parse"/> reads back.</summary>
+        public string TextForm =>
+            $"weight={string.Join(" | ", Weights)}; bias={string.Join(" | ", Biases)}; lr={LearningRate}; momentum={Momentum}; epochs={NumberOfEpochs}";
+
+        /// <summary>Reads a text form (see the remarks).</summary>
+        /// <param name="text">The text.</param>
+        /// <returns>The search space.</returns>
+        /// <exception cref="FormatException">Malformed text, an unknown entry, an invalid initializer or value.</exception>
+        public static InitializerSearchSpace Parse(string text)
+        {
+            ArgumentNullException.ThrowIfNull(text);
+            var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string entry in SplitTopLevel(text, ';').Where(e => e.Length > 0))
+            {
+                int eq = entry.IndexOf('=');
+                string key = eq < 0 ? string.Empty : entry[..eq].Trim();
+                if (key is not ("weight" or "bias" or "lr" or "momentum" or "epochs"))
+                {
+                    throw new FormatException($"Search space entry '{entry}': expected weight=, bias=, lr=, momentum= or epochs=.");
+                }
+                if (!entries.TryAdd(key, entry[(eq + 1)..].Trim()))
+                {
+                    throw new FormatException($"Search space entry '{key}' is given twice.");
+                }
+            }
+            if (!entries.TryGetValue("weight", out string? weights))
+            {
+                throw new FormatException($"Search space '{text}' has no weight= entry.");
+            }
+            var space = new InitializerSearchSpace(Initializers(weights), entries.TryGetValue("bias", out string? b) ? Initializers(b) : null);
+            try
+            {
+                space = new InitializerSearchSpace(space.Weights, space.Biases)
+                {
+                    LearningRate = entries.TryGetValue("lr", out string? lr) ? ParameterDomain.Parse(lr) : space.LearningRate,
+                    Momentum = entries.TryGetValue("momentum", out string? m) ? ParameterDomain.Parse(m) : space.Momentum,
+                    NumberOfEpochs = entries.TryGetValue("epochs", out string? e) ? ParameterDomain.Parse(e) : space.NumberOfEpochs,
+                };
+                space.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new FormatException($"Search space '{text}': {e.Message.Split(" (Parameter")[0]}");
+            }
+            return space;
+        }
+
+        /// <summary>Checks the numeric domains: learning rates &gt; 0, momenta in [0, 1), epochs whole numbers ≥ 1.</summary>
+        /// <exception cref="ArgumentException">A domain allows an invalid value (the message names it).</exception>
+        public void Validate()
+        {
+            CheckNumbers(LearningRate, "lr", v => v > 0, "> 0");
+            CheckNumbers(Momentum, "momentum", v => v >= 0 && v < 1, "in [0, 1)");
+            CheckNumbers(NumberOfEpochs, "epochs", v => v >= 1 && v == Math.Floor(v), "a whole number ≥ 1");
+        }
+
+        /// <summary>Draws a candidate: the given weight domain (or a random one), a random bias domain, then every
+        /// parameter, the learning rate, the momentum and the epochs, in that order.</summary>
+        /// <param name="random">The tuner's seeded source of randomness.</param>
+        /// <param name="weight">The weight domain to use, or null to draw one.</param>
+        /// <returns>The candidate.</returns>
+        public SweepCandidate Sample(Random random, InitializerDomain? weight = null)
+        {
+            ArgumentNullException.ThrowIfNull(random);
+            weight ??= Weights[random.Next(Weights.Count)];
+            string w = weight.Sample(random);
+            string b = Biases[random.Next(Biases.Count)].Sample(random);
+            return new SweepCandidate(w, b, Number(LearningRate.Sample(random)), Number(Momentum.Sample(random)),
+                (int)Number(EpochDomain.Sample(random)));
+        }
+
+        /// <summary>Every candidate of the grid (weights slowest, then biases, learning rates, momenta, epochs).</summary>
+        /// <param name="stepsPerRange">Points per range parameter (≥ 1).</param>
+        /// <returns>The candidates, without duplicates.</returns>
+        public IReadOnlyList<SweepCandidate> Grid(int stepsPerRange)
+        {
+            var weights = Weights.SelectMany(d => d.Grid(stepsPerRange)).Distinct(StringComparer.Ordinal);
+            var biases = Biases.SelectMany(d => d.Grid(stepsPerRange)).Distinct(StringComparer.Ordinal).ToList();
+            var rates = LearningRate.GridValues(stepsPerRange).Select(Number).ToList();
+            var momenta = Momentum.GridValues(stepsPerRange).Select(Number).ToList();
+            var epochs = EpochDomain.GridValues(stepsPerRange).Select(v => (int)Number(v)).ToList();
+            return (from w in weights
+                    from b in biases
+                    from lr in rates
+                    from m in momenta
+                    from e in epochs
+                    select new SweepCandidate(w, b, lr, m, e)).Distinct().ToList();
+        }
+
+        /// <summary>The text form.</summary>
+        /// <returns><see cref="TextForm"/>.</returns>
+        public override string ToString() => TextForm;
+
+        private ParameterDomain EpochDomain => NumberOfEpochs.IsRange && !NumberOfEpochs.IsInteger
+            ? ParameterDomain.Range(NumberOfEpochs.Low, NumberOfEpochs.High, NumberOfEpochs.LogScale, integer: true)
+            : NumberOfEpochs;
+
+        private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+        private static void CheckNumbers(ParameterDomain domain, string name, Func<double, bool> valid, string expected)
+        {
+            var values = domain.IsRange ? new[] { domain.Low, domain.High }
+                : domain.Values.Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) ? x : double.NaN);
+            foreach (double v in values)
+            {
+                if (!valid(v))
+                {
+                    throw new ArgumentException($"{name}={domain}: every value must be {expected}.", name);
+                }
+            }
+        }
+
+        private static List<InitializerDomain> Initializers(string text) =>
+            SplitTopLevel(text, '|').Select(InitializerDomain.Parse).ToList();
+
+        /// <summary>Splits on a separator outside parentheses; parts are trimmed.</summary>
+        internal static IEnumerable<string> SplitTopLevel(string text, char separator)
+        {
+            int depth = 0, start = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                if (c == separator && depth == 0)
+                {
+                    yield return text[start..i].Trim();
+                    start = i + 1;
+                }
+            }
+            yield return text[start..].Trim();
+        }
+    }
+}

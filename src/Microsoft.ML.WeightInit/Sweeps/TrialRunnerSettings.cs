@@ -1,0 +1,49 @@
+using System;
+using System.Globalization;
+using Microsoft.ML.WeightInit.Trainers;
+
+namespace Microsoft.ML.WeightInit.Sweeps
+{
+    /// <summary>The training settings every trial of a sweep shares (what a trial spec does not vary).</summary>
+    public sealed record TrialRunnerSettings
+    {
+        /// <summary>Label column (a key type). Default <c>Label</c>.</summary>
+        public string LabelColumnName { get; init; } = ColumnNames.Label;
+
+        /// <summary>Feature column (a known-size vector of Single). Default <c>Features</c>.</summary>
+        public string FeatureColumnName { get; init; } = ColumnNames.Features;
+
+        /// <summary>Training images per SGD step. Default 64.</summary>
+        public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
+
+        /// <summary>Images per validation forward pass. Default 1000.</summary>
+        public int ValidationBatchSize { get; init; } = InitCnnTrainer.Defaults.ValidationBatchSize;
+
+        /// <summary>Subtracted from every feature value. Default 0.1307 (MNIST).</summary>
+        public float NormalizationMean { get; init; } = InitCnnTrainer.Defaults.NormalizationMean;
+
+        /// <summary>Divides every centred feature value. Default 0.3081 (MNIST).</summary>
+        public float NormalizationStd { get; init; } = InitCnnTrainer.Defaults.NormalizationStd;
+
+        /// <summary>libtorch intra-op threads; 0 keeps libtorch's default. Default 0.</summary>
+        public int NumberOfThreads { get; init; }
+
+        /// <summary>The settings that change results, as text (part of <see cref="ITrialRunner.DataDescription"/>).</summary>
+        public string TextForm => string.Create(CultureInfo.InvariantCulture,
+            $"label={LabelColumnName}, features={FeatureColumnName}, batch={BatchSize}, normalization=({NormalizationMean:R}, {NormalizationStd:R})");
+
+        /// <summary>Checks the values.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">A value out of range.</exception>
+        public void Validate()
+        {
+            if (BatchSize < 1 || ValidationBatchSize < 1 || NumberOfThreads < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(BatchSize), "BatchSize and ValidationBatchSize must be ≥ 1, NumberOfThreads ≥ 0.");
+            }
+            if (!(NormalizationStd > 0) || !float.IsFinite(NormalizationStd) || !float.IsFinite(NormalizationMean))
+            {
+                throw new ArgumentOutOfRangeException(nameof(NormalizationStd), "NormalizationMean must be finite and NormalizationStd finite and > 0.");
+            }
+        }
+    }
+}

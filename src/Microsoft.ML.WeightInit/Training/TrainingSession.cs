@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using Microsoft.ML.WeightInit.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Microsoft.ML.WeightInit.Training
+{
+    /// <summary>
+    /// One fit that can stop after any epoch and go on later: the network, its SGD optimizer (momentum buffers) and the
+    /// seeded generator (shuffling) stay alive between epochs, so <c>k</c> epochs now and <c>m</c> more later give the
+    /// same network, bit for bit, as <c>k + m</c> epochs in one go. <see cref="TrainingLoop.Run"/> is a session run to
+    /// its end; sweeps pause sessions between rungs of successive halving.
+    /// </summary>
+    internal sealed class TrainingSession : IDisposable
+    {
+        private readonly TensorDataset _train;
+        private readonly TensorDataset? _validation;
+        private readonly Generator _generator;
+        private readonly optim.Optimizer _optimizer;
+        private readonly List<EpochMetrics> _history = new();
+        private readonly Action<string>? _log;
+        private MnistCnn? _network;
+
+        private TrainingSession(TensorDataset train, TensorDataset? validation, TrainingSettings settings, MnistCnn network,
+            Generator generator, Action<string>? log)
+        {
+            _train = train;
+            _validation = validation;
+            Settings = settings;
+            _network = network;
+            _generator = generator;
+            _log = log;
+            _optimizer = optim.SGD(network.parameters(), settings.LearningRate, settings.Momentum);
+        }
+
+        /// <summary>The protocol (its <see cref="TrainingSettings.NumberOfEpochs"/> is only the planned total shown in
+        /// progress and log lines).</summary>
+        public TrainingSettings Settings { get; }
+
+        /// <summary>The network being trained (owned by the session until <see cref="DetachNetwork"/>).</summary>
+        public MnistCnn Network => _network ?? throw new ObjectDisposedException(nameof(TrainingSession), "The network was detached.");
+
+        /// <summary>Metrics of the epochs run so far.</summary>
+        public IReadOnlyList<EpochMetrics> History => _history;
+
+        /// <summary>Epochs run so far.</summary>
+        public int CompletedEpochs => _history.Count;
+
+        /// <summary>Builds the network, draws its initialization from a generator seeded with
+        /// <see cref="TrainingSettings.Seed"/>, and creates the optimizer.</summary>
+        /// <param name="train">Training images and labels (not owned).</param>
+        /// <param name="validation">Validation images and labels scored after every epoch, or null (not owned).</param>
+        /// <param name="settings">The protocol.</param>
+        /// <param name="log">Receives the convolution path and one line per epoch, or null.</param>
+        /// <returns>The session, before its first epoch.</returns>
+        /// <exception cref="ArgumentException">An initializer rejects a parameter.</exception>
+        public static TrainingSession Start(TensorDataset train, TensorDataset? validation, TrainingSettings settings, Action<string>? log)
+        {
+            ArgumentNullException.ThrowIfNull(train);
+            ArgumentNullException.ThrowIfNull(settings);
+            settings.Validate();
+            TorchRuntime.EnsureInitialized();
+            if (settings.NumberOfThreads > 0)
+            {
+                set_num_threads(settings.NumberOfThreads);
+            }
+            var path = settings.ConvolutionPath ?? ConvolutionPathSelector.Current.Path;
+            log?.Invoke(settings.ConvolutionPath is null ? ConvolutionPathSelector.Current.ToString() : $"Convolution path: {path} (set by the caller)");
+
+            var net = new MnistCnn(train.Shape, path);
+            var generator = new Generator((ulong)settings.Seed);
+            try
+            {
+                // Data-dependent schemes (LSUV) calibrate on the first training images in storage order; the
+                // shuffled order is drawn from the same generator only after initialization.
+                using (var calibration = train.Features.narrow(0, 0, Math.Min(settings.BatchSize, train.Count)))
+                {
+                    foreach (var layer in NetworkInitializer.Initialize(net, generator, settings.Initialization, calibration))
+                    {
+                        log?.Invoke($"Initialization: {layer}");
+                    }
+                }
+                return new TrainingSession(train, validation, settings, net, generator, log);
+            }
+            catch
+            {
+                generator.Dispose();
+                net.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Runs one shuffled epoch of mini-batch SGD, then scores the validation set.</summary>
+        /// <param name="progress">Receives progress after every batch, or null.</param>
+        /// <param name="cancellation">Stops between batches (the session is then mid-epoch: dispose it).</param>
+        /// <param name="plannedEpochs">Total epochs shown in progress and log lines; 0 for the settings' number.</param>
+        /// <returns>The epoch's metrics (also appended to <see cref="History"/>).</returns>
+        /// <exception cref="TrainingDivergedException">The loss became NaN or ∞ at a step, or a parameter or the loss on
+        /// the first training batch after the epoch's last step did.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled.</exception>
+        public EpochMetrics RunEpoch(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, int plannedEpochs = 0)
+        {
+            var net = Network;
+            int epoch = _history.Count + 1;
+            int planned = Math.Max(plannedEpochs > 0 ? plannedEpochs : Settings.NumberOfEpochs, epoch);
+            long n = _train.Count;
+            int steps = (int)((n + Settings.BatchSize - 1) / Settings.BatchSize);
+            net.train();
+            var watch = Stopwatch.StartNew();
+            double lossSum = 0, lastLoss = double.NaN;
+            using (var order = randperm(n, generator: _generator))
+            {
+                for (int step = 1; step <= steps; step++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    long start = (long)(step - 1) * Settings.BatchSize;
+                    long size = Math.Min(Settings.BatchSize, n - start);
+                    double loss = Step(net, order, start, size);
+                    if (!double.IsFinite(loss))
+                    {
+                        throw new TrainingDivergedException(epoch, step, loss) { CompletedEpochs = _history.ToArray() };
+                    }
+                    lossSum += loss;
+                    lastLoss = loss;
+                    progress?.Report(new TrainingProgress(epoch, planned, step, steps, loss, (start + size) / watch.Elapsed.TotalSeconds));
+                }
+            }
+            // A step whose loss was finite can still leave weights that are NaN or ∞, or so large that the forward
+            // pass overflows (a huge learning rate): the next step's loss shows it, but after an epoch's last step
+            // there may be none, so the weights and the loss they now give on a training batch are checked here.
+            if (FirstNonFiniteParameter(net) is { } parameter)
+            {
+                throw new TrainingDivergedException(epoch, steps, lastLoss, parameter) { CompletedEpochs = _history.ToArray() };
+            }
+            double after = ProbeLoss(net);
+            if (!double.IsFinite(after))
+            {
+                throw new TrainingDivergedException(epoch, steps, after) { CompletedEpochs = _history.ToArray() };
+            }
+            double seconds = watch.Elapsed.TotalSeconds;
+            var (validationLoss, accuracy) = _validation is null
+                ? (double.NaN, double.NaN)
+                : TrainingLoop.Evaluate(net, _validation, Settings.ValidationBatchSize);
+            var metrics = new EpochMetrics(epoch, lossSum / steps, validationLoss, accuracy, seconds, n / seconds);
+            _history.Add(metrics);
+            _log?.Invoke($"Epoch {epoch}/{planned}: training loss {metrics.TrainingLoss:F4}, " +
+                $"validation loss {validationLoss:F4}, accuracy {accuracy:F4}, {seconds:F1} s, {metrics.ImagesPerSecond:F0} images/s");
+            return metrics;
+        }
+
+        /// <summary>Hands the network to the caller (who then disposes it); the session can train no further.</summary>
+        /// <returns>The network.</returns>
+        public MnistCnn DetachNetwork()
+        {
+            var net = Network;
+            _network = null;
+            return net;
+        }
+
+        /// <summary>Frees the optimizer, the generator and (unless detached) the network.</summary>
+        public void Dispose()
+        {
+            _optimizer.Dispose();
+            _generator.Dispose();
+            _network?.Dispose();
+            _network = null;
+        }
+
+        private static string? FirstNonFiniteParameter(MnistCnn net)
+        {
+            using var scope = NewDisposeScope();
+            foreach (var (name, parameter) in net.named_parameters())
+            {
+                if (!parameter.isfinite().all().item<bool>())
+                {
+                    return name;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>The loss on the first training batch (storage order), without gradients or randomness.</summary>
+        private double ProbeLoss(MnistCnn net)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            long size = Math.Min(Settings.BatchSize, _train.Count);
+            return F.nll_loss(net.forward(_train.Features.narrow(0, 0, size)), _train.Labels.narrow(0, 0, size)).item<float>();
+        }
+
+        private double Step(MnistCnn net, Tensor order, long start, long size)
+        {
+            using var scope = NewDisposeScope();
+            var index = order.narrow(0, start, size);
+            var images = _train.Features.index_select(0, index);
+            var labels = _train.Labels.index_select(0, index);
+            _optimizer.zero_grad();
+            var loss = F.nll_loss(net.forward(images), labels);
+            loss.backward();
+            _optimizer.step();
+            return loss.item<float>();
+        }
+    }
+}

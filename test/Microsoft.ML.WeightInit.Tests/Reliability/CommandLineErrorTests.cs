@@ -1,0 +1,142 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.WeightInit.Tests.Reliability
+{
+    /// <summary>
+    /// Wrong command lines of the Examples app (run as a child process): each prints one clear "Error:" line and exits
+    /// non-zero, without a stack trace, and fails before loading data when the arguments alone are wrong.
+    /// </summary>
+    [TestClass]
+    public sealed class CommandLineErrorTests
+    {
+        private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+        [TestMethod]
+        [DataRow(new[] { "--init", "bogus" }, "Error: Unknown initializer 'bogus' in 'bogus'. Valid: constant,", DisplayName = "unknown initializer")]
+        [DataRow(new[] { "--init", "xavier_uniform(gain=-)" }, "Error: ", DisplayName = "initializer text that does not parse")]
+        [DataRow(new[] { "--epochs", "0" }, "Error: --epochs must be at least 1.", DisplayName = "--epochs 0")]
+        [DataRow(new[] { "--epochs", "abc" }, "Error: ", DisplayName = "--epochs abc")]
+        [DataRow(new[] { "--batch-size", "-1" }, "Error: --batch-size must be at least 1.", DisplayName = "--batch-size -1")]
+        [DataRow(new[] { "--lr", "NaN" }, "Error: --lr must be a positive number", DisplayName = "--lr NaN")]
+        [DataRow(new[] { "--momentum", "1" }, "Error: --momentum must be in [0, 1).", DisplayName = "--momentum 1")]
+        [DataRow(new[] { "--threads", "-2" }, "Error: --threads must be 0", DisplayName = "--threads -2")]
+        [DataRow(new[] { "--plan", "weight=zeros; bias=" }, "Error: Initializer plan entry", DisplayName = "plan that does not parse")]
+        [DataRow(new[] { "--data", "/nonexistent/mnist" }, "Error: --data: directory '/nonexistent/mnist' does not exist.", DisplayName = "--data missing directory")]
+        [DataRow(new[] { "--data", "/tmp", "--sample" }, "Error: --data and --sample exclude each other", DisplayName = "--data with --sample")]
+        [DataRow(new[] { "init-stats", "--plan", "foo" }, "Error: Initializer plan entry 'foo': Unknown initializer 'foo'", DisplayName = "init-stats unknown plan")]
+        [DataRow(new[] { "init-stats", "--data", "/nonexistent/mnist" }, "Error: --data: directory", DisplayName = "init-stats --data missing")]
+        [DataRow(new[] { "images", "--train", "5" }, "Error: --train must be 10 to 6000.", DisplayName = "images --train 5")]
+        [DataRow(new[] { "nonsense-command" }, "Error: ", DisplayName = "unknown command")]
+        public void AWrongArgument_PrintsOneErrorLine_AndExitsNonZero(string[] arguments, string expected)
+        {
+            var (exitCode, output) = Run(arguments);
+
+            AssertCleanFailure(exitCode, output, expected);
+            StringAssert.DoesNotMatch(output, new Regex("^Data: ", RegexOptions.Multiline), "the arguments alone were wrong, yet data was loaded first");
+        }
+
+        [TestMethod]
+        public void ADataDirectoryWithoutMnist_IsReported_NotReplacedByTheCacheOrADownload()
+        {
+            string directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "weightinit-cli-" + Guid.NewGuid().ToString("N"))).FullName;
+            try
+            {
+                File.WriteAllText(Path.Combine(directory, "train-images-idx3-ubyte"), "not an IDX file");
+
+                var (exitCode, output) = Run("--data", directory, "--epochs", "1");
+
+                AssertCleanFailure(exitCode, output, $"Error: --data {directory}: ");
+                StringAssert.Contains(Unwrap(output), "missing train-labels-idx1-ubyte");
+                StringAssert.Contains(Unwrap(output), "pass --no-verify to use other IDX data");
+                CollectionAssert.AreEquivalent(new[] { "train-images-idx3-ubyte" }, Array.ConvertAll(Directory.GetFiles(directory), Path.GetFileName));
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+
+        [TestMethod]
+        public void ADivergingRun_PrintsWhereItDiverged_AndExitsNonZero()
+        {
+            var (exitCode, output) = Run("--sample", "--epochs", "1", "--lr", "10000", "--momentum", "0.9", "--threads", "1");
+
+            AssertCleanFailure(exitCode, output, "Error: Training diverged: the loss became NaN at epoch 1, step");
+        }
+
+        [TestMethod]
+        public void APlanForAnUnknownLayer_FailsWhenTheNetIsBuilt_ListingTheLayers()
+        {
+            var (exitCode, output) = Run("--sample", "--epochs", "1", "--plan", "weight=zeros; conv9.weight=ones");
+
+            AssertCleanFailure(exitCode, output, "unknown layer 'conv9'");
+        }
+
+        private static void AssertCleanFailure(int exitCode, string output, string expected)
+        {
+            Assert.AreNotEqual(0, exitCode, output);
+            StringAssert.Contains(Unwrap(output), expected);
+            StringAssert.DoesNotMatch(output, new Regex(@"^\s+at \S+\(", RegexOptions.Multiline), "a stack trace was printed");
+            Assert.DoesNotContain("Exception:", output, "an exception type was printed");
+        }
+
+        /// <summary>Spectre wraps long lines at the console width: join them back.</summary>
+        private static string Unwrap(string output) => Regex.Replace(output, @" *\r?\n(?!Error:)", " ");
+
+        private static (int ExitCode, string Output) Run(params string[] arguments)
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(ExamplesAssembly());
+            foreach (string argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+            // No network and no shared cache, whatever a regression would try: mirrors behind a dead proxy, npm
+            // offline, the cache in a directory that does not exist.
+            start.Environment["XDG_CACHE_HOME"] = Path.Combine(Path.GetTempPath(), "weightinit-cli-no-cache", Guid.NewGuid().ToString("N"));
+            start.Environment["http_proxy"] = start.Environment["https_proxy"] = "http://127.0.0.1:9";
+            start.Environment["npm_config_offline"] = "true";
+            var output = new StringBuilder();
+            using var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            if (!process.WaitForExit(Timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"weightinit {string.Join(' ', arguments)} still runs after {Timeout.TotalSeconds} s:\n{output}");
+            }
+            process.WaitForExit();
+            lock (output)
+            {
+                return (process.ExitCode, output.ToString());
+            }
+        }
+
+        private static string ExamplesAssembly()
+        {
+            var here = new DirectoryInfo(AppContext.BaseDirectory);
+            string configuration = here.Parent!.Name; // bin/<Configuration>/<tfm>/
+            var root = here;
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Extensions.sln")))
+            {
+                root = root.Parent;
+            }
+            Assert.IsNotNull(root, "repository root not found");
+            string path = Path.Combine(root.FullName, "src", "Examples", "bin", configuration, here.Name, "Microsoft.ML.WeightInit.Examples.dll");
+            Assert.IsTrue(File.Exists(path), $"Examples app not built: {path}");
+            return path;
+        }
+    }
+}
