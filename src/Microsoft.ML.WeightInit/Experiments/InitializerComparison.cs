@@ -117,7 +117,7 @@ namespace Microsoft.ML.WeightInit.Experiments
                     progress?.Report(new ComparisonProgress(runIndex, planned, label, seed, options.NumberOfEpochs, null, null));
                     var batches = progress is null ? null : new BatchProgress(p =>
                         progress.Report(new ComparisonProgress(runIndex, planned, label, seed, options.NumberOfEpochs, p, null)));
-                    RunResult? run;
+                    RunResult run;
                     try
                     {
                         run = RunOne(mlContext, train, test, testView, labelAnnotations, options, profile, label, weight, bias, seed,

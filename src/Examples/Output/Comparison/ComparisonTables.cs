@@ -12,6 +12,11 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         /// <summary>Writes everything to the console.</summary>
         public static void Write(ComparisonSummary summary)
         {
+            if (System.Console.IsOutputRedirected)
+            {
+                // Logged output: widen the page so ten "0.0412 ± 0.0031" columns stay on one line each.
+                AnsiConsole.Profile.Width = System.Math.Max(AnsiConsole.Profile.Width, NeededWidth(summary));
+            }
             AnsiConsole.Write(Epochs(summary, summary.Loss, "Average loss (test NLL per image, nats)"));
             AnsiConsole.Write(Epochs(summary, summary.Accuracy, "Accuracy (test)"));
             AnsiConsole.Write(Final(summary));
@@ -55,6 +60,20 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                     Markup.Escape(CellText.Of(summary.LogLoss[i], evaluated)));
             }
             return table;
+        }
+
+        private static int NeededWidth(ComparisonSummary summary)
+        {
+            var result = summary.Result;
+            int width = "│ Epoch ".Length + 1;
+            foreach (string column in result.Initializers)
+            {
+                int cell = Enumerable.Range(1, summary.Loss.Epochs)
+                    .SelectMany(e => new[] { summary.Loss[e, column], summary.Accuracy[e, column] })
+                    .Max(c => CellText.Of(c, result.RunsOf(column).Count).Length);
+                width += System.Math.Max(cell, column.Length) + 3;
+            }
+            return width;
         }
 
         private static string Title(ComparisonSummary summary, string title)
