@@ -33,7 +33,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output
                     r.Candidate.Momentum.ToString("G4", CultureInfo.InvariantCulture),
                     r.Epochs.ToString(CultureInfo.InvariantCulture),
                     r.Metric.ToString(),
-                    r.LogLoss.Count == 0 ? "—" : r.LogLoss.Mean.ToString("F4", CultureInfo.InvariantCulture),
+                    r.LogLoss.N == 0 ? "—" : r.LogLoss.Mean.ToString("F4", CultureInfo.InvariantCulture),
                     r.Trials.ToString(CultureInfo.InvariantCulture),
                     status,
                     r.Seconds.ToString("F1", CultureInfo.InvariantCulture));

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Experiments
 {
@@ -176,7 +177,7 @@ namespace Microsoft.ML.WeightInit.Experiments
             return lines;
         }
 
-        private Dictionary<string, MeanStd> Evaluations(Func<RunEvaluation, double> metric) =>
+        private Dictionary<string, MeanStd> Evaluations(Func<EvaluationMetrics, double> metric) =>
             Result.Initializers.ToDictionary(i => i,
                 i => MeanStd.Of(Result.RunsOf(i).Where(r => r.Evaluation is not null).Select(r => metric(r.Evaluation!))));
 

@@ -9,6 +9,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Training;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Experiments
 {
@@ -147,7 +148,7 @@ namespace Microsoft.ML.WeightInit.Experiments
         {
             var settings = options.TrainingSettings(seed, new InitializerPlan(weight, bias));
             var watch = Stopwatch.StartNew();
-            RunResult Result(RunStatus status, IReadOnlyList<EpochMetrics> history, RunDivergence? divergence, RunEvaluation? evaluation, string? note) =>
+            RunResult Result(RunStatus status, IReadOnlyList<EpochMetrics> history, RunDivergence? divergence, EvaluationMetrics? evaluation, string? note) =>
                 new(label, weight.TextForm, bias.TextForm, seed, status, history, divergence, evaluation, watch.Elapsed.TotalSeconds, note);
 
             TrainingOutcome outcome;
@@ -169,12 +170,12 @@ namespace Microsoft.ML.WeightInit.Experiments
             using var model = ComparisonModel.Create(mlContext, outcome, settings, options, labelAnnotations);
             var last = outcome.History[^1];
             var (status, reason) = options.LearningCriterion.Classify(last.ValidationLoss, last.ValidationAccuracy, profile);
-            RunEvaluation? evaluation = null;
+            EvaluationMetrics? evaluation = null;
             if (testView is not null)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(testView), options.LabelColumnName);
-                evaluation = new RunEvaluation(metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss);
+                evaluation = EvaluationMetrics.From(metrics);
             }
             return Result(status, outcome.History, null, evaluation, reason);
         }

@@ -1,3 +1,5 @@
+using Microsoft.ML.WeightInit.Evaluation;
+
 namespace Microsoft.ML.WeightInit.Experiments
 {
     /// <summary>Welch's t-test of two initializers' final-epoch values of one metric, with the Holm-adjusted p-value.</summary>

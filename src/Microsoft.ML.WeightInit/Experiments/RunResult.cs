@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.WeightInit.Training;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Experiments
 {
@@ -25,7 +26,7 @@ namespace Microsoft.ML.WeightInit.Experiments
         RunStatus Status,
         IReadOnlyList<EpochMetrics> History,
         RunDivergence? Divergence,
-        RunEvaluation? Evaluation,
+        EvaluationMetrics? Evaluation,
         double Seconds,
         string? Note)
     {

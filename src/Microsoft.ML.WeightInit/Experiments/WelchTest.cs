@@ -1,5 +1,6 @@
 using System;
 using MathNet.Numerics.Distributions;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Experiments
 {

@@ -1,3 +1,5 @@
+using Microsoft.ML.WeightInit.Evaluation;
+
 namespace Microsoft.ML.WeightInit.Sweeps
 {
     /// <summary>One row of the leaderboard: a candidate at the furthest budget it reached, over its seeds and folds.</summary>
@@ -28,16 +30,16 @@ namespace Microsoft.ML.WeightInit.Sweeps
         public int Failed { get; init; }
 
         /// <summary>The sweep's metric over the completed trials.</summary>
-        public required MetricSummary Metric { get; init; }
+        public required MeanStd Metric { get; init; }
 
         /// <summary>MicroAccuracy over the completed trials.</summary>
-        public required MetricSummary MicroAccuracy { get; init; }
+        public required MeanStd MicroAccuracy { get; init; }
 
         /// <summary>MacroAccuracy over the completed trials.</summary>
-        public required MetricSummary MacroAccuracy { get; init; }
+        public required MeanStd MacroAccuracy { get; init; }
 
         /// <summary>LogLoss over the completed trials.</summary>
-        public required MetricSummary LogLoss { get; init; }
+        public required MeanStd LogLoss { get; init; }
 
         /// <summary>Epochs trained for this candidate over all its trials and rungs.</summary>
         public int EpochsTrained { get; init; }

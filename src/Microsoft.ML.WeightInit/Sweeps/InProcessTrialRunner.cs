@@ -9,6 +9,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.ML.WeightInit.Training;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Sweeps
 {
@@ -261,14 +262,14 @@ namespace Microsoft.ML.WeightInit.Sweeps
             }
         }
 
-        private TrialMetrics Evaluate(TrainingSession session, TrialSplit split)
+        private EvaluationMetrics Evaluate(TrainingSession session, TrialSplit split)
         {
             // A view of the session's network as a transformer; not disposed, the session keeps the network.
             var model = new InitCnnModelParameters(session.Network, Settings.NormalizationMean, Settings.NormalizationStd,
                 session.History, session.Settings, _train.Schema[_columns.Label].Annotations);
             var transformer = new InitCnnTransformer(_mlContext, model, _columns.Features, ColumnNames.Score, ColumnNames.PredictedLabel);
             var m = _mlContext.MulticlassClassification.Evaluate(transformer.Transform(split.ValidationView), _columns.Label);
-            return new TrialMetrics(m.MicroAccuracy, m.MacroAccuracy, m.LogLoss, m.LogLossReduction);
+            return EvaluationMetrics.From(m);
         }
 
         private TrialSplit Split(SweepEvaluation evaluation, int fold)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Sweeps
 {
@@ -25,7 +26,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
 
         /// <summary>The best candidate with at least one completed trial and none diverged or failed, or null.</summary>
         [System.Text.Json.Serialization.JsonIgnore]
-        public CandidateSummary? Best => Rows.FirstOrDefault(r => r.Status is CandidateStatus.Completed or CandidateStatus.Incomplete && r.Metric.Count > 0);
+        public CandidateSummary? Best => Rows.FirstOrDefault(r => r.Status is CandidateStatus.Completed or CandidateStatus.Incomplete && r.Metric.N > 0);
 
         /// <summary>Ranks the candidates of <paramref name="trials"/>.</summary>
         /// <param name="trials">Trial results (any order; a candidate is summarized at its furthest budget).</param>
@@ -40,8 +41,8 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 .Select(g => Summarize(g.ToList(), metric, trialsPerBudget))
                 .OrderByDescending(r => r.Rung)
                 .ThenBy(r => r.Status is CandidateStatus.Diverged or CandidateStatus.Failed ? 1 : 0)
-                .ThenBy(r => r.Metric.Count == 0 ? 1 : 0)
-                .ThenByDescending(r => r.Metric.Count == 0 ? 0 : metric.ToScore(r.Metric.Mean))
+                .ThenBy(r => r.Metric.N == 0 ? 1 : 0)
+                .ThenByDescending(r => r.Metric.N == 0 ? 0 : metric.ToScore(r.Metric.Mean))
                 .ThenBy(r => r.Candidate.Key, StringComparer.Ordinal)
                 .Select((r, i) => r with { Rank = i + 1 })
                 .ToList();
@@ -70,10 +71,10 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 Trials = last.Count,
                 Diverged = diverged,
                 Failed = failed,
-                Metric = MetricSummary.Of(completed.Select(t => t.Value(metric))),
-                MicroAccuracy = MetricSummary.Of(completed.Select(t => t.Metrics!.MicroAccuracy)),
-                MacroAccuracy = MetricSummary.Of(completed.Select(t => t.Metrics!.MacroAccuracy)),
-                LogLoss = MetricSummary.Of(completed.Select(t => t.Metrics!.LogLoss)),
+                Metric = MeanStd.Of(completed.Select(t => t.Value(metric))),
+                MicroAccuracy = MeanStd.Of(completed.Select(t => t.Metrics!.MicroAccuracy)),
+                MacroAccuracy = MeanStd.Of(completed.Select(t => t.Metrics!.MacroAccuracy)),
+                LogLoss = MeanStd.Of(completed.Select(t => t.Metrics!.LogLoss)),
                 EpochsTrained = trials.Sum(t => t.EpochsTrained),
                 Seconds = trials.Sum(t => t.Seconds),
                 BestTrialId = best?.Id,

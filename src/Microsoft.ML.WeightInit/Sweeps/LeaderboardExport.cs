@@ -37,7 +37,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 foreach (var m in new[] { r.Metric, r.MicroAccuracy, r.MacroAccuracy, r.LogLoss })
                 {
                     csv.WriteField(m.Mean, "R");
-                    csv.WriteField(m.StandardDeviation, "R");
+                    csv.WriteField(m.Std, "R");
                 }
                 csv.WriteField(r.EpochsTrained, default);
                 csv.WriteField(r.Seconds, "F3");

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Sweeps
 {
@@ -27,7 +28,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="metric">The metric.</param>
         /// <param name="metrics">A trial's metrics.</param>
         /// <returns>The value.</returns>
-        public static double Of(this SweepMetric metric, TrialMetrics metrics)
+        public static double Of(this SweepMetric metric, EvaluationMetrics metrics)
         {
             ArgumentNullException.ThrowIfNull(metrics);
             return metric switch

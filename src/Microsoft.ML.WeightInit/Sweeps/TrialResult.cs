@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.ML.WeightInit.Training;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Sweeps
 {
@@ -20,7 +21,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         public required TrialStatus Status { get; init; }
 
         /// <summary>Metrics on the validation rows; null unless <see cref="TrialStatus.Completed"/>.</summary>
-        public TrialMetrics? Metrics { get; init; }
+        public EvaluationMetrics? Metrics { get; init; }
 
         /// <summary>Metrics of every epoch trained, including those a continued trial inherited.</summary>
         public IReadOnlyList<EpochMetrics> History { get; init; } = Array.Empty<EpochMetrics>();

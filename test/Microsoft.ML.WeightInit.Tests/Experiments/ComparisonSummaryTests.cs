@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.ML.WeightInit.Experiments;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Tests.Experiments
 {

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.ML.WeightInit.Examples.Output.Comparison;
 using Microsoft.ML.WeightInit.Experiments;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Tests.Experiments
 {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.WeightInit.Experiments;
 using Microsoft.ML.WeightInit.Training;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Tests.Experiments
 {
@@ -13,12 +14,12 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
         public static readonly TestSetProfile Profile = new(new long[] { 200, 100, 100, 100, 100, 100, 100, 100, 100, 0 });
 
         public static RunResult Run(string initializer, long seed, double[] losses, double[] accuracies,
-            RunStatus status = RunStatus.Learned, RunDivergence? divergence = null, RunEvaluation? evaluation = null)
+            RunStatus status = RunStatus.Learned, RunDivergence? divergence = null, EvaluationMetrics? evaluation = null)
         {
             var history = losses.Select((l, i) => new EpochMetrics(i + 1, l * 1.1, l, accuracies[i], 10 + i, 6000 + i)).ToArray();
             return new RunResult(initializer, initializer + "(x=1)", "zeros", seed, status, history, divergence,
                 evaluation ?? (status == RunStatus.Diverged ? null
-                    : new RunEvaluation(accuracies[^1], accuracies[^1] - 0.001, losses[^1] + 0.0001)),
+                    : new EvaluationMetrics(accuracies[^1], accuracies[^1] - 0.001, losses[^1] + 0.0001, 0.9)),
                 12.5, status == RunStatus.Learned ? null : "synthetic");
         }
 

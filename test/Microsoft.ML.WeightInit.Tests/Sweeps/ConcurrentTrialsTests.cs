@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.ML.WeightInit.Sweeps;
 using Microsoft.ML.WeightInit.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Tests.Sweeps
 {
@@ -74,7 +75,7 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
                 {
                     Spec = spec,
                     Status = TrialStatus.Completed,
-                    Metrics = new TrialMetrics(1 / (1 + Math.Abs(gain - 1)), 0.5, 1, 0),
+                    Metrics = new EvaluationMetrics(1 / (1 + Math.Abs(gain - 1)), 0.5, 1, 0),
                     EpochsTrained = spec.Epochs,
                 };
             }

@@ -176,8 +176,8 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
             }
             CollectionAssert.AreEqual(new[] { 0, 1, 0, 1 }, result.Trials.Select(t => t.Spec.Fold).ToArray());
             var best = result.Leaderboard.Rows[0];
-            Assert.AreEqual(2, best.Metric.Count);
-            Assert.IsTrue(best.Metric.StandardDeviation > 0);
+            Assert.AreEqual(2, best.Metric.N);
+            Assert.IsTrue(best.Metric.Std > 0);
             Assert.IsTrue(best.Metric.Mean <= result.Leaderboard.Rows[1].Metric.Mean, "LogLoss: lower ranks first");
             Assert.IsNotNull(result.BestModel);
         }

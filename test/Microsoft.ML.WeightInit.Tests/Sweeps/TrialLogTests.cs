@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.ML.WeightInit.Sweeps;
 using Microsoft.ML.WeightInit.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Tests.Sweeps
 {
@@ -114,7 +115,7 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
         {
             Spec = new TrialSpec(new SweepCandidate("xavier_uniform(gain=1)", "zeros", 0.01, 0.5, 1), seed, SweepEvaluation.Holdout(), 0, 1),
             Status = status,
-            Metrics = status == TrialStatus.Completed ? new TrialMetrics(0.5, 0.5, 1.5, 0.3) : null,
+            Metrics = status == TrialStatus.Completed ? new EvaluationMetrics(0.5, 0.5, 1.5, 0.3) : null,
             History = new[] { new EpochMetrics(1, 2.0, status == TrialStatus.Completed ? 1.5 : double.NaN, 0.5, 1.0, 600) },
             EpochsTrained = 1,
             Seconds = 1.25,

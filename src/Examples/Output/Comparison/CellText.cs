@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.WeightInit.Experiments;
+using Microsoft.ML.WeightInit.Evaluation;
 
 namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
 {
