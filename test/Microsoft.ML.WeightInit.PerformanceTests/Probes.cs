@@ -41,17 +41,36 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             return (times[calls / 2], times[(int)(calls * 0.99)]);
         }
 
-        /// <summary>IDataView → tensors for the training split: seconds and managed bytes allocated per row.</summary>
-        public static (double Seconds, double BytesPerRow) LoadTensors()
+        /// <summary>
+        /// IDataView → tensors for the training split: seconds, and managed bytes allocated per row by the whole load
+        /// and by a bare cursor pass over the same view (what ML.NET's own transforms, e.g. MapValueToKey, allocate).
+        /// </summary>
+        public static (double Seconds, double BytesPerRow, double CursorBytesPerRow) LoadTensors()
         {
-            var rows = PerfData.Train.GetRowCount() ?? 0;
+            var view = PerfData.Train;
+            long rows = view.GetRowCount() ?? 0;
             long allocated = GC.GetTotalAllocatedBytes(precise: true);
             var watch = Stopwatch.StartNew();
-            using (TensorDataset.FromDataView(PerfData.Train, new InputColumns("Label", "Features"), ImageShape.Mnist, 0.1307, 0.3081))
+            using (TensorDataset.FromDataView(view, new InputColumns("Label", "Features"), ImageShape.Mnist, 0.1307, 0.3081))
             {
                 watch.Stop();
             }
-            return (watch.Elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)rows);
+            double load = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)rows;
+
+            allocated = GC.GetTotalAllocatedBytes(precise: true);
+            using (var cursor = view.GetRowCursor(new[] { view.Schema["Label"], view.Schema["Features"] }))
+            {
+                var label = cursor.GetGetter<uint>(view.Schema["Label"]);
+                var features = cursor.GetGetter<VBuffer<float>>(view.Schema["Features"]);
+                uint key = 0;
+                VBuffer<float> values = default;
+                while (cursor.MoveNext())
+                {
+                    label(ref key);
+                    features(ref values);
+                }
+            }
+            return (watch.Elapsed.TotalSeconds, load, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)rows);
         }
 
         /// <summary>Seconds one epoch spends gathering shuffled batches (index_select of images and labels) alone.</summary>
@@ -70,6 +89,56 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             }
             return watch.Elapsed.TotalSeconds;
         }
+
+        /// <summary>
+        /// Forward + backward of each layer alone on a batch of 64, with the convolution path in use: milliseconds
+        /// per step and GFLOP/s (weight and input gradients; conv1 needs no input gradient). Shows where the net falls
+        /// short of the GEMM rate.
+        /// </summary>
+        public static IReadOnlyList<(string Layer, double Milliseconds, double Gflops)> LayerRates(int repeats = 200)
+        {
+            var path = ConvolutionPathSelector.Current.Path;
+            using var g = new Generator(1);
+            Tensor P(params long[] shape) => (rand(shape, generator: g) - 0.5).requires_grad_(true);
+            var cases = new (string Layer, Func<Tensor> Output, double Flops)[]
+            {
+                ("conv1 1→20", Conv(rand(new long[] { 64, 1, 28, 28 }, generator: g), P(20, 1, 5, 5), P(20), path), 2.0 * 64 * 20 * 25 * 24 * 24 * 2),
+                ("conv2 20→50", Conv(P(64, 20, 12, 12), P(50, 20, 5, 5), P(50), path), 2.0 * 64 * 50 * 500 * 8 * 8 * 3),
+                ("fc1 800→500", Linear(P(64, 800), P(500, 800), P(500)), 2.0 * 64 * 800 * 500 * 3),
+                ("fc2 500→10", Linear(P(64, 500), P(10, 500), P(10)), 2.0 * 64 * 500 * 10 * 3),
+            };
+            var rates = new List<(string, double, double)>();
+            foreach (var (layer, output, flops) in cases)
+            {
+                void Step()
+                {
+                    using var scope = NewDisposeScope();
+                    output().sum().backward();
+                }
+                for (int i = 0; i < 20; i++)
+                {
+                    Step();
+                }
+                var watch = Stopwatch.StartNew();
+                for (int i = 0; i < repeats; i++)
+                {
+                    Step();
+                }
+                double ms = watch.Elapsed.TotalMilliseconds / repeats;
+                rates.Add((layer, ms, flops / (ms / 1000) / 1e9));
+            }
+            return rates;
+        }
+
+        private static Func<Tensor> Conv(Tensor x, Tensor w, Tensor b, ConvolutionPath path) => path switch
+        {
+            ConvolutionPath.ChannelsLast => () => nn.functional.conv2d(
+                x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2), w.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2), b),
+            ConvolutionPath.Native => () => nn.functional.conv2d(x, w, b),
+            _ => () => (w.reshape(w.shape[0], -1).matmul(nn.functional.unfold(x, (5, 5))) + b.unsqueeze(1)),
+        };
+
+        private static Func<Tensor> Linear(Tensor x, Tensor w, Tensor b) => () => nn.functional.linear(x, w, b);
 
         /// <summary>
         /// Runs a five-epoch fit in a child process (this program with <c>memory-probe</c>) and returns its resident

@@ -1,5 +1,7 @@
 using System;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Microsoft.ML.Data;
 using Microsoft.ML.WeightInit.Networks;
 using TorchSharp;
@@ -14,6 +16,9 @@ namespace Microsoft.ML.WeightInit.Training
     /// </summary>
     public sealed class TensorDataset : IDisposable
     {
+        /// <summary>Rows copied per native view while loading.</summary>
+        private const int ChunkRows = 4096;
+
         private TensorDataset(Tensor features, Tensor labels, ImageShape shape)
         {
             Features = features;
@@ -58,9 +63,9 @@ namespace Microsoft.ML.WeightInit.Training
             int width = shape.FeatureCount;
             var features = empty(new[] { count, width }, ScalarType.Float32);
             var labels = new long[count];
+            Tensor? chunk = null;
             try
             {
-                var accessor = features.data<float>();
                 var labelColumn = data.Schema[columns.Label];
                 var featureColumn = data.Schema[columns.Features];
                 using var cursor = data.GetRowCursor(new[] { labelColumn, featureColumn });
@@ -68,12 +73,22 @@ namespace Microsoft.ML.WeightInit.Training
                 var getFeatures = cursor.GetGetter<VBuffer<float>>(featureColumn);
                 var buffer = default(VBuffer<float>);
                 var dense = new float[width];
-                long row = 0;
+                Span<float> destination = default;
+                long row = 0, chunkStart = 0;
                 while (cursor.MoveNext())
                 {
                     if (row == count)
                     {
                         throw new InvalidOperationException("The data view returned more rows than it first reported.");
+                    }
+                    if (chunk is null || row - chunkStart == ChunkRows)
+                    {
+                        // Rows are copied straight into the tensor's native memory, a chunk of rows at a time (a span
+                        // over the whole tensor could exceed 2 GB).
+                        chunk?.Dispose();
+                        chunkStart = row;
+                        chunk = features.narrow(0, row, Math.Min(ChunkRows, count - row));
+                        destination = MemoryMarshal.Cast<byte, float>(chunk.bytes);
                     }
                     ulong key = getLabel();
                     if (key == 0 || key > (ulong)shape.Classes)
@@ -85,7 +100,7 @@ namespace Microsoft.ML.WeightInit.Training
                     getFeatures(ref buffer);
                     ReadOnlySpan<float> values = Densify(buffer, dense, width, columns.Features, row);
                     CheckFinite(values, columns.Features, row);
-                    accessor.CopyFrom(values, 0, row * width);
+                    values.CopyTo(destination.Slice((int)(row - chunkStart) * width, width));
                     row++;
                 }
                 if (row != count)
@@ -104,6 +119,10 @@ namespace Microsoft.ML.WeightInit.Training
             {
                 features.Dispose();
                 throw;
+            }
+            finally
+            {
+                chunk?.Dispose();
             }
         }
 
@@ -153,7 +172,15 @@ namespace Microsoft.ML.WeightInit.Training
 
         private static void CheckFinite(ReadOnlySpan<float> values, string column, long row)
         {
-            for (int i = 0; i < values.Length; i++)
+            // x − x is 0 for every finite x and NaN for NaN and ±∞: whole vectors are checked at once, and the
+            // scalar scan only runs to name the slot.
+            var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+            bool finite = true;
+            for (int i = 0; i < vectors.Length && finite; i++)
+            {
+                finite = Vector.EqualsAll(vectors[i] - vectors[i], Vector<float>.Zero);
+            }
+            for (int i = finite ? vectors.Length * Vector<float>.Count : 0; i < values.Length; i++)
             {
                 if (!float.IsFinite(values[i]))
                 {
