@@ -73,6 +73,18 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             return (watch.Elapsed.TotalSeconds, load, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)rows);
         }
 
+        /// <summary>
+        /// One InitCnn fit of one epoch, timed from the outside and, by the trainer's history, inside the epoch loop:
+        /// (whole Fit seconds, seconds of the epoch's SGD loop).
+        /// </summary>
+        public static (double Fit, double Epoch) FitBreakdown()
+        {
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, ConvolutionPath = ConvolutionPathSelector.Current.Path };
+            var watch = Stopwatch.StartNew();
+            using var model = PerfData.MLContext.MulticlassClassification.Trainers.InitCnn(options).Fit(PerfData.Train);
+            return (watch.Elapsed.TotalSeconds, model.Model.History[0].Seconds);
+        }
+
         /// <summary>Seconds one epoch spends gathering shuffled batches (index_select of images and labels) alone.</summary>
         public static double GatherEpochSeconds(int batchSize = 64)
         {
