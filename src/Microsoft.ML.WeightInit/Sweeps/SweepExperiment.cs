@@ -85,6 +85,10 @@ namespace Microsoft.ML.WeightInit.Sweeps
             var stop = SweepStopReason.Completed;
             while (true)
             {
+                if (o.MaxTime is { } cap && watch.Elapsed >= cap)
+                {
+                    deadline.Cancel();
+                }
                 if (deadline.IsCancellationRequested)
                 {
                     stop = cancellationToken.IsCancellationRequested ? SweepStopReason.Cancelled : SweepStopReason.TimeLimit;
@@ -109,7 +113,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
                     $"Rung {rung}: {batch.Count} candidates, {batchTrials} trials ({batchTrials - pending.Count} already in the log)."));
                 Retain(state, batch);
-                var stopped = await RunBatchAsync(pending, batch, state, log, channel, deadline.Token, cancellationToken).ConfigureAwait(false);
+                var stopped = await RunBatchAsync(pending, batch, state, log, channel, deadline, watch, cancellationToken).ConfigureAwait(false);
                 if (stopped is { } reason)
                 {
                     stop = reason;
@@ -126,14 +130,25 @@ namespace Microsoft.ML.WeightInit.Sweeps
         }
 
         private async Task<SweepStopReason?> RunBatchAsync(List<TrialSpec> pending, IReadOnlyList<CandidateBudget> batch, SweepState state,
-            TrialLog? log, IChannel channel, CancellationToken token, CancellationToken userToken)
+            TrialLog? log, IChannel channel, CancellationTokenSource deadline, Stopwatch watch, CancellationToken userToken)
         {
+            var token = deadline.Token;
+            var maxTime = _options.MaxTime;
             async ValueTask RunOne(TrialSpec spec, CancellationToken t)
             {
                 t.ThrowIfCancellationRequested();
                 var monitor = _options.Monitor;
                 monitor?.ReportRunningTrial(spec);
-                var progress = monitor is null ? null : new SynchronousProgress(p => monitor.ReportTrainingProgress(spec, p));
+                // The time cap is also checked by the clock after every batch: CancelAfter's timer callback needs a
+                // thread-pool thread, and measured under load it fired up to 2 s late while a trial kept training.
+                var progress = monitor is null && maxTime is null ? null : new SynchronousProgress(p =>
+                {
+                    if (maxTime is { } cap && watch.Elapsed >= cap && !deadline.IsCancellationRequested)
+                    {
+                        deadline.Cancel();
+                    }
+                    monitor?.ReportTrainingProgress(spec, p);
+                });
                 var result = await _runner.RunAsync(spec, progress, t).ConfigureAwait(false);
                 if (result.Id != spec.Id)
                 {
