@@ -23,7 +23,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
     public sealed class CompareCommand : Command<CompareCommand.Settings>
     {
         /// <summary>Options of <c>compare</c>.</summary>
-        public sealed class Settings : DataSettings
+        public sealed class Settings : SgdSettings
         {
             /// <summary>Initializer text forms.</summary>
             [CommandOption("-i|--init <INIT>")]
@@ -35,35 +35,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Bias initializer of every row but pytorch_default (which keeps its own bias reset). Default: zeros, as the article.")]
             public string Bias { get; init; } = ZerosInitializer.SchemeName;
 
-            /// <summary>Epochs.</summary>
-            [CommandOption("-e|--epochs <N>")]
-            [Description("Epochs per run. Default: 5.")]
-            public int Epochs { get; init; } = InitCnnTrainer.Defaults.NumberOfEpochs;
-
             /// <summary>Seeds.</summary>
             [CommandOption("--seeds <LIST>")]
             [Description("Seeds, comma-separated (e.g. 1,2,3); every initializer trains once per seed. Default: 1.")]
             public string Seeds { get; init; } = "1";
-
-            /// <summary>Batch size.</summary>
-            [CommandOption("--batch-size <N>")]
-            [Description("Images per SGD step. Default: 64.")]
-            public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
-
-            /// <summary>Learning rate.</summary>
-            [CommandOption("--lr <RATE>")]
-            [Description("SGD learning rate. Default: 0.01.")]
-            public double LearningRate { get; init; } = InitCnnTrainer.Defaults.LearningRate;
-
-            /// <summary>Momentum.</summary>
-            [CommandOption("--momentum <M>")]
-            [Description("SGD momentum. Default: 0.5.")]
-            public double Momentum { get; init; } = InitCnnTrainer.Defaults.Momentum;
-
-            /// <summary>Threads.</summary>
-            [CommandOption("--threads <N>")]
-            [Description("libtorch threads; 0 = one per core. Default: 0.")]
-            public int Threads { get; init; }
 
             /// <summary>Training rows kept.</summary>
             [CommandOption("--train-rows <N>")]
@@ -91,6 +66,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             /// <summary>Checks every value before anything is loaded.</summary>
             public override ValidationResult Validate()
             {
+                if (base.Validate() is { Successful: false } sgd)
+                {
+                    return sgd;
+                }
                 foreach (string text in Initializers.Append(Bias))
                 {
                     if (!WeightInitializer.TryParse(text, out _, out string? error))
@@ -107,9 +86,9 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return ValidationResult.Error("A seed or an initializer is listed twice.");
                 }
-                if (Epochs < 1 || BatchSize < 1 || TrainRows < 0 || TestRows < 0 || Threads < 0)
+                if (TrainRows < 0 || TestRows < 0)
                 {
-                    return ValidationResult.Error("--epochs and --batch-size must be at least 1; --train-rows, --test-rows and --threads at least 0.");
+                    return ValidationResult.Error("--train-rows and --test-rows must be 0 (all) or more.");
                 }
                 return ValidationResult.Success();
             }

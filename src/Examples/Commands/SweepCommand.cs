@@ -133,7 +133,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             /// <summary>Batch size.</summary>
             [CommandOption("--batch-size <N>")]
             [Description("Images per SGD step. Default: 64.")]
-            public int BatchSize { get; init; } = 64;
+            public int BatchSize { get; init; } = Trainers.InitCnnTrainer.Defaults.BatchSize;
 
             /// <summary>Threads.</summary>
             [CommandOption("--threads <N>")]

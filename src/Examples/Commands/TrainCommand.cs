@@ -14,7 +14,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
     public sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         /// <summary>Options of <c>train</c>.</summary>
-        public sealed class Settings : DataSettings
+        public sealed class Settings : SgdSettings
         {
             /// <summary>Weight initializer text form.</summary>
             [CommandOption("-i|--init <INIT>")]
@@ -31,35 +31,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("A whole initialization plan instead of --init/--bias, e.g. \"weight=kaiming_normal(mode=fan_out, nonlinearity=relu); bias=zeros; conv1.weight=orthogonal; zero_last_layer=true\" or \"weight=lsuv; bias=zeros\".")]
             public string? Plan { get; init; }
 
-            /// <summary>Epochs.</summary>
-            [CommandOption("-e|--epochs <N>")]
-            [Description("Passes over the training data. Default: 5.")]
-            public int Epochs { get; init; } = InitCnnTrainer.Defaults.NumberOfEpochs;
-
-            /// <summary>Batch size.</summary>
-            [CommandOption("--batch-size <N>")]
-            [Description("Images per SGD step. Default: 64.")]
-            public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
-
-            /// <summary>Learning rate.</summary>
-            [CommandOption("--lr <RATE>")]
-            [Description("SGD learning rate. Default: 0.01.")]
-            public double LearningRate { get; init; } = InitCnnTrainer.Defaults.LearningRate;
-
-            /// <summary>Momentum.</summary>
-            [CommandOption("--momentum <M>")]
-            [Description("SGD momentum. Default: 0.5.")]
-            public double Momentum { get; init; } = InitCnnTrainer.Defaults.Momentum;
-
             /// <summary>Seed.</summary>
             [CommandOption("-s|--seed <SEED>")]
             [Description("Seed of initialization and shuffling. Default: 1.")]
             public int Seed { get; init; } = InitCnnTrainer.Defaults.Seed;
-
-            /// <summary>Threads.</summary>
-            [CommandOption("--threads <N>")]
-            [Description("libtorch threads; 0 = one per core. Default: 0.")]
-            public int Threads { get; init; }
 
             /// <summary>Checks the data directory, the initializer texts and the numbers, before any data is loaded.</summary>
             public override ValidationResult Validate()
@@ -74,12 +49,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return ValidationResult.Error(error!);
                 }
-                return Epochs < 1 ? ValidationResult.Error("--epochs must be at least 1.")
-                    : BatchSize < 1 ? ValidationResult.Error("--batch-size must be at least 1.")
-                    : !(LearningRate > 0 && LearningRate <= float.MaxValue) ? ValidationResult.Error("--lr must be a positive number (at most 3.4E+38).")
-                    : !(Momentum >= 0 && Momentum < 1) ? ValidationResult.Error("--momentum must be in [0, 1).")
-                    : Threads < 0 ? ValidationResult.Error("--threads must be 0 (one per core) or more.")
-                    : ValidationResult.Success();
+                return ValidationResult.Success();
             }
         }
 

@@ -42,5 +42,21 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
             Assert.IsFalse(new CompareCommand.Settings { Seeds = "1,1" }.Validate().Successful);
             Assert.IsFalse(new CompareCommand.Settings { Init = new[] { "no_such_scheme" } }.Validate().Successful);
         }
+
+        [TestMethod]
+        public void TrainingNumbersAndDataDirectory_AreCheckedAsInTrain_NamingTheOption()
+        {
+            static string Error(CompareCommand.Settings s) => s.Validate() is { Successful: false } r ? r.Message! : "accepted";
+
+            StringAssert.Contains(Error(new CompareCommand.Settings { LearningRate = 0 }), "--lr");
+            StringAssert.Contains(Error(new CompareCommand.Settings { LearningRate = double.NaN }), "--lr");
+            StringAssert.Contains(Error(new CompareCommand.Settings { Momentum = 1 }), "--momentum");
+            StringAssert.Contains(Error(new CompareCommand.Settings { Epochs = 0 }), "--epochs");
+            StringAssert.Contains(Error(new CompareCommand.Settings { Threads = -1 }), "--threads");
+            StringAssert.Contains(Error(new CompareCommand.Settings { TrainRows = -1 }), "--train-rows");
+            StringAssert.Contains(Error(new CompareCommand.Settings { DataDirectory = "/no/such/mnist/dir" }), "/no/such/mnist/dir");
+            // The same checks, from the same class, in train.
+            StringAssert.Contains(new TrainCommand.Settings { LearningRate = -1 }.Validate().Message, "--lr");
+        }
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.WeightInit.Data;
+using Microsoft.ML.WeightInit.Examples.Images;
 using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -29,8 +30,8 @@ namespace Microsoft.ML.WeightInit.Tests.Images
         {
             s_directory = Path.Combine(Path.GetTempPath(), "weightinit-png-" + Guid.NewGuid().ToString("N"));
             s_mlContext = new MLContext(seed: 0);
-            s_train = s_mlContext.Data.LoadFromEnumerable(DigitPngs.Write(s_mlContext, s_mlContext.Data.LoadMnistSample(MnistSplit.Train), Path.Combine(s_directory, "train"), 3000));
-            s_test = s_mlContext.Data.LoadFromEnumerable(DigitPngs.Write(s_mlContext, s_mlContext.Data.LoadMnistSample(MnistSplit.Test), Path.Combine(s_directory, "test"), 200));
+            s_train = s_mlContext.Data.LoadFromEnumerable(DigitPngWriter.Write(s_mlContext, s_mlContext.Data.LoadMnistSample(MnistSplit.Train), Path.Combine(s_directory, "train"), 3000));
+            s_test = s_mlContext.Data.LoadFromEnumerable(DigitPngWriter.Write(s_mlContext, s_mlContext.Data.LoadMnistSample(MnistSplit.Test), Path.Combine(s_directory, "test"), 200));
         }
 
         [ClassCleanup]
@@ -68,11 +69,11 @@ namespace Microsoft.ML.WeightInit.Tests.Images
 
             var mlContext = new MLContext();
             var loaded = mlContext.Model.Load(zip, out _);
-            var engine = mlContext.Model.CreatePredictionEngine<ImageRow, DigitPrediction>(loaded);
-            var original = s_mlContext.Model.CreatePredictionEngine<ImageRow, DigitPrediction>(model);
+            var engine = mlContext.Model.CreatePredictionEngine<DigitFile, DigitPrediction>(loaded);
+            var original = s_mlContext.Model.CreatePredictionEngine<DigitFile, DigitPrediction>(model);
             // The image folder was saved with LoadImages: test files are given by path relative to it.
-            var tests = s_mlContext.Data.CreateEnumerable<ImageRow>(s_test, false)
-                .Select(r => new ImageRow { ImagePath = Path.Combine("..", "test", r.ImagePath), Label = r.Label }).ToList();
+            var tests = s_mlContext.Data.CreateEnumerable<DigitFile>(s_test, false)
+                .Select(r => new DigitFile { ImagePath = Path.Combine("..", "test", r.ImagePath), Label = r.Label }).ToList();
             int correct = 0;
             foreach (var row in tests)
             {
@@ -90,7 +91,7 @@ namespace Microsoft.ML.WeightInit.Tests.Images
         public void ColorImagesResized_Train3ChannelNetwork_OfTheGivenSize()
         {
             var rows = s_mlContext.Data.TakeRows(s_train, 200);
-            var pipeline = s_mlContext.Transforms.LoadImages("Image", Path.Combine(s_directory, "train"), nameof(ImageRow.ImagePath))
+            var pipeline = s_mlContext.Transforms.LoadImages("Image", Path.Combine(s_directory, "train"), nameof(DigitFile.ImagePath))
                 .Append(s_mlContext.Transforms.ResizeImages("Image", imageWidth: 32, imageHeight: 24))
                 .Append(s_mlContext.Transforms.ExtractPixels("Features", "Image", scaleImage: 1 / 255f))
                 .Append(s_mlContext.Transforms.Conversion.MapValueToKey("Label"))
@@ -123,7 +124,7 @@ namespace Microsoft.ML.WeightInit.Tests.Images
         }
 
         private static IEstimator<ITransformer> Pixels(string folder) =>
-            s_mlContext.Transforms.LoadImages("Image", folder, nameof(ImageRow.ImagePath))
+            s_mlContext.Transforms.LoadImages("Image", folder, nameof(DigitFile.ImagePath))
                 .Append(s_mlContext.Transforms.ResizeImages("Image", imageWidth: 28, imageHeight: 28))
                 .Append(s_mlContext.Transforms.ConvertToGrayscale("Image"))
                 .Append(s_mlContext.Transforms.ExtractPixels("Features", "Image",

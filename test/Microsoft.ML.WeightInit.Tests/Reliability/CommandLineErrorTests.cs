@@ -96,7 +96,7 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            start.ArgumentList.Add(ExamplesAssembly());
+            start.ArgumentList.Add(ExamplesApp.AssemblyPath());
             foreach (string argument in arguments)
             {
                 start.ArgumentList.Add(argument);
@@ -122,21 +122,6 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
             {
                 return (process.ExitCode, output.ToString());
             }
-        }
-
-        private static string ExamplesAssembly()
-        {
-            var here = new DirectoryInfo(AppContext.BaseDirectory);
-            string configuration = here.Parent!.Name; // bin/<Configuration>/<tfm>/
-            var root = here;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Extensions.sln")))
-            {
-                root = root.Parent;
-            }
-            Assert.IsNotNull(root, "repository root not found");
-            string path = Path.Combine(root.FullName, "src", "Examples", "bin", configuration, here.Name, "Microsoft.ML.WeightInit.Examples.dll");
-            Assert.IsTrue(File.Exists(path), $"Examples app not built: {path}");
-            return path;
         }
     }
 }

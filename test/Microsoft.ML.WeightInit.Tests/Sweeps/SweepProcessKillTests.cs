@@ -57,7 +57,7 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
         /// the ids of the trials it logged.</summary>
         private static List<string> RunAndKill(string log, int trialsBeforeKill)
         {
-            string examples = ExamplesAssembly();
+            string examples = ExamplesApp.AssemblyPath();
             var start = new ProcessStartInfo("dotnet")
             {
                 RedirectStandardOutput = true,
@@ -111,21 +111,6 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
             var lines = reader.ReadToEnd().Split('\n');
             // Complete lines only (the last element is what follows the last newline).
             return lines.Take(lines.Length - 1).Where(l => l.Contains("\"kind\":\"trial\"", StringComparison.Ordinal)).ToList();
-        }
-
-        private static string ExamplesAssembly()
-        {
-            var here = new DirectoryInfo(AppContext.BaseDirectory);
-            string configuration = here.Parent!.Name; // bin/<Configuration>/<tfm>/
-            var root = here;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Extensions.sln")))
-            {
-                root = root.Parent;
-            }
-            Assert.IsNotNull(root, "repository root not found");
-            string path = Path.Combine(root.FullName, "src", "Examples", "bin", configuration, here.Name, "Microsoft.ML.WeightInit.Examples.dll");
-            Assert.IsTrue(File.Exists(path), $"Examples app not built: {path}");
-            return path;
         }
 
         private sealed record TrialLogProbe(string Kind, TrialResult? Trial);

@@ -111,7 +111,7 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
         [TestMethod]
         public void Scores_AreProbabilities_AndPredictedLabelIsTheirArgmax()
         {
-            var rows = s_mlContext.Data.CreateEnumerable<Prediction>(s_model.Transform(s_test), reuseRowObject: false).ToList();
+            var rows = s_mlContext.Data.CreateEnumerable<DigitPrediction>(s_model.Transform(s_test), reuseRowObject: false).ToList();
 
             Assert.AreEqual(1000, rows.Count);
             foreach (var row in rows)
@@ -126,9 +126,9 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
         [TestMethod]
         public void PredictionEngine_GivesTheSameScoresAsBatchTransform()
         {
-            var batch = s_mlContext.Data.CreateEnumerable<Prediction>(s_model.Transform(s_test), reuseRowObject: false).Take(50).ToList();
-            var inputs = s_mlContext.Data.CreateEnumerable<Digit>(s_test, reuseRowObject: false).Take(50).ToList();
-            var engine = s_mlContext.Model.CreatePredictionEngine<Digit, Prediction>(s_model);
+            var batch = s_mlContext.Data.CreateEnumerable<DigitPrediction>(s_model.Transform(s_test), reuseRowObject: false).Take(50).ToList();
+            var inputs = s_mlContext.Data.CreateEnumerable<DigitRow>(s_test, reuseRowObject: false).Take(50).ToList();
+            var engine = s_mlContext.Model.CreatePredictionEngine<DigitRow, DigitPrediction>(s_model);
 
             for (int i = 0; i < inputs.Count; i++)
             {
@@ -167,7 +167,7 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
             {
                 var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, Seed = seed };
                 using var cnn = s_mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(small);
-                return s_mlContext.Data.CreateEnumerable<Prediction>(cnn.Transform(KeyedTest()), false).First().Score;
+                return s_mlContext.Data.CreateEnumerable<DigitPrediction>(cnn.Transform(KeyedTest()), false).First().Score;
             }
 
             CollectionAssert.AreEqual(First(7), First(7));
@@ -259,27 +259,12 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
             return result;
         }
 
-        private sealed class Digit
-        {
-            public uint Label { get; set; }
-
-            [VectorType(784)]
-            public float[] Features { get; set; } = Array.Empty<float>();
-        }
-
         private sealed class WideDigit
         {
             public uint Label { get; set; }
 
             [VectorType(785)]
             public float[] Features { get; set; } = Array.Empty<float>();
-        }
-
-        private sealed class Prediction
-        {
-            public uint PredictedLabel { get; set; }
-
-            public float[] Score { get; set; } = Array.Empty<float>();
         }
     }
 }
