@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.IO;
 using System.Threading;
+using Microsoft.ML.WeightInit.IO;
 using Microsoft.ML.WeightInit.Sweeps;
 using Spectre.Console.Cli;
 
@@ -38,8 +39,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             }
             else
             {
-                File.WriteAllText(settings.Output + ".tmp", result + Environment.NewLine);
-                File.Move(settings.Output + ".tmp", settings.Output, overwrite: true);
+                AtomicFile.WriteText(settings.Output, writer => writer.WriteLine(result));
             }
             return 0;
         }

@@ -1,19 +1,25 @@
 using System;
 using System.IO;
+using System.Text;
 
 namespace Microsoft.ML.WeightInit.IO
 {
     /// <summary>
     /// Replaces a file only once its new content is complete: the content goes to a temporary file in the same
     /// directory, is flushed to disk, then renamed over the target (an atomic replace on one file system). A failure
-    /// or a kill part-way leaves the old file as it was; a failure also removes the temporary file.
+    /// or a kill part-way leaves the old file as it was; a failure also removes the temporary file. Every file this
+    /// library and its Examples app write (model zips through <c>SaveAtomically</c>, sweep leaderboards, comparison
+    /// reports) goes through it.
     /// </summary>
-    internal static class AtomicFile
+    public static class AtomicFile
     {
         /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
         /// <param name="path">The file to create or replace.</param>
         /// <param name="write">Writes the whole content to the stream it is given (must not close it).</param>
-        /// <exception cref="IOException">The directory or file cannot be written (e.g. <paramref name="path"/> is a directory).</exception>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+        /// <exception cref="IOException">The directory or file cannot be written (e.g. <paramref name="path"/> is a
+        /// directory, or its directory does not exist).</exception>
+        /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
         public static void Write(string path, Action<Stream> write)
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
@@ -45,6 +51,23 @@ namespace Microsoft.ML.WeightInit.IO
                     // Its name never matches the target's, so a leftover is harmless.
                 }
             }
+        }
+
+        /// <summary>Writes a text file (UTF-8, no byte-order mark) through <paramref name="write"/>, atomically
+        /// (see <see cref="Write(string, Action{Stream})"/>).</summary>
+        /// <param name="path">The file to create or replace.</param>
+        /// <param name="write">Writes the whole text to the writer it is given (must not close it).</param>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+        /// <exception cref="IOException">The directory or file cannot be written.</exception>
+        /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
+        public static void WriteText(string path, Action<TextWriter> write)
+        {
+            ArgumentNullException.ThrowIfNull(write);
+            Write(path, stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16, leaveOpen: true);
+                write(writer);
+            });
         }
     }
 }

@@ -70,14 +70,8 @@ namespace Microsoft.ML.WeightInit.Sweeps
         private static void Save(string path, Action<TextWriter> write)
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
-            string full = Path.GetFullPath(path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            string temp = full + ".tmp";
-            using (var writer = new StreamWriter(temp))
-            {
-                write(writer);
-            }
-            File.Move(temp, full, overwrite: true);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            IO.AtomicFile.WriteText(path, write);
         }
 
         private static readonly string[] Header =

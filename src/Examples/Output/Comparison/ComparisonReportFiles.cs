@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using Microsoft.ML.WeightInit.Experiments;
+using Microsoft.ML.WeightInit.IO;
 
 namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
 {
@@ -11,7 +12,8 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         public const string Markdown = "comparison.md", Json = "comparison.json", EpochsCsv = "comparison-epochs.csv",
             SummaryCsv = "comparison-summary.csv", RunsCsv = "comparison-runs.csv", Png = "comparison.png";
 
-        /// <summary>Writes comparison.md, comparison.json, the three CSV files and comparison.png.</summary>
+        /// <summary>Writes comparison.md, comparison.json, the three CSV files and comparison.png, each replaced
+        /// atomically (a kill part-way leaves every earlier file whole).</summary>
         /// <param name="directory">Output directory (created if missing).</param>
         /// <param name="summary">The summarized comparison.</param>
         /// <param name="dataDescription">Where the data came from.</param>
@@ -20,10 +22,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         {
             Directory.CreateDirectory(directory);
             string P(string name) => Path.Combine(directory, name);
-            using (var writer = new StreamWriter(P(Markdown)))
-            {
-                MarkdownReport.Write(writer, summary, dataDescription);
-            }
+            AtomicFile.WriteText(P(Markdown), writer => MarkdownReport.Write(writer, summary, dataDescription));
             JsonReport.Write(P(Json), summary, dataDescription);
             CsvReport.Write(P(EpochsCsv), CsvReport.Epochs(summary.Result));
             CsvReport.Write(P(SummaryCsv), CsvReport.Summary(summary));

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using CsvHelper;
 using Microsoft.ML.WeightInit.Experiments;
+using Microsoft.ML.WeightInit.IO;
 
 namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
 {
@@ -48,13 +49,12 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                 r.Divergence?.Epoch, r.Divergence?.Step, r.Divergence?.Parameter, OrNull(r.FinalLoss), OrNull(r.FinalAccuracy),
                 r.Evaluation?.MicroAccuracy, r.Evaluation?.MacroAccuracy, r.Evaluation?.LogLoss, r.Seconds, r.Note));
 
-        /// <summary>Writes rows to a file with a header.</summary>
-        public static void Write<T>(string path, IEnumerable<T> rows)
+        /// <summary>Writes rows to a file with a header, replacing it atomically.</summary>
+        public static void Write<T>(string path, IEnumerable<T> rows) => AtomicFile.WriteText(path, writer =>
         {
-            using var writer = new StreamWriter(path);
             using var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture });
             csv.WriteRecords(rows);
-        }
+        });
 
         /// <summary>Reads rows written by <see cref="Write{T}"/>.</summary>
         public static List<T> Read<T>(string path)

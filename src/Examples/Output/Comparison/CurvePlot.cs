@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Microsoft.ML.WeightInit.Experiments;
+using Microsoft.ML.WeightInit.IO;
 using OxyPlot;
 using OxyPlot.Axes;
 using OxyPlot.Legends;
@@ -69,8 +70,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             }
             using var image = surface.Snapshot();
             using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-            using var file = File.Create(path);
-            data.SaveTo(file);
+            AtomicFile.Write(path, data.SaveTo);
         }
 
         private static SKBitmap Render(PlotModel model, int width)

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML.WeightInit.Experiments;
+using Microsoft.ML.WeightInit.IO;
 
 namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
 {
@@ -74,12 +75,9 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                 summary.Statement());
         }
 
-        /// <summary>Writes the document to a file.</summary>
-        public static void Write(string path, ComparisonSummary summary, string dataDescription)
-        {
-            using var stream = File.Create(path);
-            JsonSerializer.Serialize(stream, Create(summary, dataDescription), Options);
-        }
+        /// <summary>Writes the document to a file, replacing it atomically.</summary>
+        public static void Write(string path, ComparisonSummary summary, string dataDescription) =>
+            AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, Create(summary, dataDescription), Options));
 
         /// <summary>Reads a document written by <see cref="Write"/>.</summary>
         public static Document? Read(string path)

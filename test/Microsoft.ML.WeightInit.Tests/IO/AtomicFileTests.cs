@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.WeightInit.Examples.Output.Comparison;
+using Microsoft.ML.WeightInit.Experiments;
+using Microsoft.ML.WeightInit.IO;
+using Microsoft.ML.WeightInit.Tests.Experiments;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.WeightInit.Tests.IO
+{
+    /// <summary>Files are replaced only when complete: a failure part-way leaves the old file and no partial one.</summary>
+    [TestClass]
+    public sealed class AtomicFileTests
+    {
+        private string _directory = null!;
+
+        [TestInitialize]
+        public void Create() => Directory.CreateDirectory(_directory = Path.Combine(Path.GetTempPath(), "weightinit-atomic-" + Guid.NewGuid().ToString("N")));
+
+        [TestCleanup]
+        public void Remove() => Directory.Delete(_directory, recursive: true);
+
+        [TestMethod]
+        public void WriteText_ReplacesTheFile_WithUtf8WithoutBom()
+        {
+            string path = Path.Combine(_directory, "a.txt");
+            File.WriteAllText(path, "old");
+
+            AtomicFile.WriteText(path, w => w.Write("négatif ± 1"));
+
+            CollectionAssert.AreEqual(System.Text.Encoding.UTF8.GetBytes("négatif ± 1"), File.ReadAllBytes(path));
+            CollectionAssert.AreEqual(new[] { "a.txt" }, Directory.GetFiles(_directory).Select(Path.GetFileName).ToArray());
+        }
+
+        [TestMethod]
+        public void AFailurePartWay_KeepsTheOldFile_AndLeavesNoPartialFile()
+        {
+            string path = Path.Combine(_directory, "a.txt");
+            File.WriteAllText(path, "old content");
+
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() => AtomicFile.WriteText(path, w =>
+            {
+                w.Write(new string('x', 1 << 20)); // more than the writer's buffer: bytes reach the temporary file
+                throw new InvalidOperationException("disk full (simulated)");
+            }));
+
+            Assert.AreEqual("disk full (simulated)", e.Message);
+            Assert.AreEqual("old content", File.ReadAllText(path));
+            CollectionAssert.AreEqual(new[] { "a.txt" }, Directory.GetFiles(_directory).Select(Path.GetFileName).ToArray());
+        }
+
+        [TestMethod]
+        public void APathThatIsADirectory_IsAnIOExceptionNamingIt()
+        {
+            var e = Assert.ThrowsExactly<IOException>(() => AtomicFile.WriteText(_directory, w => w.Write("x")));
+            StringAssert.Contains(e.Message, _directory);
+        }
+
+        [TestMethod]
+        public void AComparisonReportFailingPartWay_KeepsThePreviousReport()
+        {
+            var summary = ComparisonSummary.Create(SyntheticComparison.ThreeSeeds());
+            ComparisonReportFiles.Write(_directory, summary, "synthetic");
+            string csv = Path.Combine(_directory, ComparisonReportFiles.RunsCsv);
+            byte[] before = File.ReadAllBytes(csv);
+
+            Assert.ThrowsExactly<InvalidOperationException>(() => CsvReport.Write(csv, Failing(CsvReport.Runs(summary.Result), after: 2)));
+
+            CollectionAssert.AreEqual(before, File.ReadAllBytes(csv), "the previous CSV was changed");
+            Assert.IsFalse(Directory.GetFiles(_directory).Any(f => f.EndsWith(".partial", StringComparison.Ordinal)), "a partial file was left");
+        }
+
+        private static IEnumerable<T> Failing<T>(IEnumerable<T> rows, int after)
+        {
+            foreach (var row in rows.Take(after))
+            {
+                yield return row;
+            }
+            throw new InvalidOperationException("the run was stopped while its report was written (simulated)");
+        }
+    }
+}
