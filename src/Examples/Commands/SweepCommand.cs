@@ -82,7 +82,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             /// <summary>Evaluation.</summary>
             [CommandOption("--validation <EVAL>")]
-            [Description("holdout[:FRACTION] (of the training split), cv[:K] (k-fold), or test (the test split). Default: holdout:0.2.")]
+            [Description("holdout[[:FRACTION]] (of the training split), cv[[:K]] (k-fold), or test (the test split). Default: holdout:0.2.")]
             public string Validation { get; init; } = "holdout:0.2";
 
             /// <summary>Metric.</summary>
@@ -240,14 +240,19 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             private static SweepEvaluation Evaluation(string text)
             {
+                const string Expected = "expected holdout, holdout:FRACTION (0 < FRACTION < 1), cv, cv:K (K ≥ 2) or test";
                 var parts = text.Split(':', 2);
-                string arg = parts.Length > 1 ? parts[1] : string.Empty;
-                return parts[0] switch
+                string arg = parts.Length > 1 ? parts[1].Trim() : string.Empty;
+                return parts[0].Trim() switch
                 {
-                    "test" => SweepEvaluation.ValidationSet,
-                    "holdout" => SweepEvaluation.Holdout(arg.Length > 0 ? double.Parse(arg, CultureInfo.InvariantCulture) : 0.2),
-                    "cv" => SweepEvaluation.CrossValidation(arg.Length > 0 ? int.Parse(arg, CultureInfo.InvariantCulture) : 5),
-                    _ => throw new ArgumentException($"--validation '{text}': expected holdout[:FRACTION], cv[:K] or test."),
+                    "test" when arg.Length == 0 => SweepEvaluation.ValidationSet,
+                    "holdout" when arg.Length == 0 => SweepEvaluation.Holdout(0.2),
+                    "holdout" when double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f > 0 && f < 1 =>
+                        SweepEvaluation.Holdout(f),
+                    "cv" when arg.Length == 0 => SweepEvaluation.CrossValidation(5),
+                    "cv" when int.TryParse(arg, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 2 =>
+                        SweepEvaluation.CrossValidation(k),
+                    _ => throw new ArgumentException($"--validation '{text}': {Expected}."),
                 };
             }
 

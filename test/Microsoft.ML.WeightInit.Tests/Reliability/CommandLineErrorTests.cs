@@ -31,6 +31,11 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         [DataRow(new[] { "init-stats", "--plan", "foo" }, "Error: Initializer plan entry 'foo': Unknown initializer 'foo'", DisplayName = "init-stats unknown plan")]
         [DataRow(new[] { "init-stats", "--data", "/nonexistent/mnist" }, "Error: --data: directory", DisplayName = "init-stats --data missing")]
         [DataRow(new[] { "images", "--train", "5" }, "Error: --train must be 10 to 6000.", DisplayName = "images --train 5")]
+        [DataRow(new[] { "sweep", "--validation", "holdout:abc" }, "Error: --validation 'holdout:abc': expected holdout, holdout:FRACTION", DisplayName = "sweep --validation holdout:abc")]
+        [DataRow(new[] { "sweep", "--validation", "cv:1" }, "Error: --validation 'cv:1': expected", DisplayName = "sweep --validation cv:1")]
+        [DataRow(new[] { "sweep", "--max-time", "soon" }, "Error: --max-time 'soon': expected e.g. 90s", DisplayName = "sweep --max-time soon")]
+        [DataRow(new[] { "compare", "--lr", "0" }, "Error: --lr must be a positive number", DisplayName = "compare --lr 0")]
+        [DataRow(new[] { "compare", "--seeds", "1,x" }, "Error: --seeds must be integers", DisplayName = "compare --seeds 1,x")]
         [DataRow(new[] { "nonsense-command" }, "Error: ", DisplayName = "unknown command")]
         public void AWrongArgument_PrintsOneErrorLine_AndExitsNonZero(string[] arguments, string expected)
         {
@@ -38,6 +43,22 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
 
             AssertCleanFailure(exitCode, output, expected);
             StringAssert.DoesNotMatch(output, new Regex("^Data: ", RegexOptions.Multiline), "the arguments alone were wrong, yet data was loaded first");
+        }
+
+        [TestMethod]
+        [DataRow("train")]
+        [DataRow("init-stats")]
+        [DataRow("images")]
+        [DataRow("compare")]
+        [DataRow("sweep")]
+        [DataRow("trial")]
+        public void Help_OfEveryCommand_PrintsItsOptions_AndExitsZero(string command)
+        {
+            var (exitCode, output) = Run(command, "--help");
+
+            Assert.AreEqual(0, exitCode, output);
+            StringAssert.Contains(output, "OPTIONS:");
+            Assert.DoesNotContain("Error", output);
         }
 
         [TestMethod]
