@@ -89,7 +89,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             var tests = testFiles.Select(f => new DigitFile { ImagePath = Path.Combine("..", "test", f.ImagePath), Label = f.Label }).ToList();
             var testData = mlContext.Data.LoadFromEnumerable(tests);
             var keyed = mlContext.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(train);
-            var cnn = model.OfType<InitCnnTransformer>().Single();
+            var cnn = model.GetInitCnn();
             var scored = cnn.Transform(keyed.Transform(pixels.Fit(train).Transform(testData)));
             AnsiConsole.Write(MetricsTable.Create(mlContext.MulticlassClassification.Evaluate(scored)));
 

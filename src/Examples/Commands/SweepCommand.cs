@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using Microsoft.ML.WeightInit.Examples.Output;
@@ -92,8 +93,8 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             /// <summary>Trial log.</summary>
             [CommandOption("-l|--log <PATH>")]
-            [Description("Trial log (JSON lines); run the same command again to resume. Default: sweep-trials.jsonl.")]
-            public string Log { get; init; } = "sweep-trials.jsonl";
+            [Description("Trial log (JSON lines); run the same command again to resume. Default: artifacts/sweep/trials.jsonl.")]
+            public string Log { get; init; } = "artifacts/sweep/trials.jsonl";
 
             /// <summary>No trial log.</summary>
             [CommandOption("--no-log")]
@@ -203,6 +204,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 AnsiConsole.Write(MetricsTable.Create(metrics));
                 if (settings.SaveModel is not null)
                 {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SaveModel))!);
                     mlContext.Model.SaveAtomically(best, train.Schema, settings.SaveModel); // never a partial zip
                     AnsiConsole.MarkupLineInterpolated($"Saved the best model to [bold]{settings.SaveModel}[/] (load it with mlContext.Model.LoadInitCnn).");
                 }

@@ -35,6 +35,26 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         public static void DeleteZip() => Directory.Delete(s_directory, recursive: true);
 
         [TestMethod]
+        public void GetInitCnn_FindsTheTransformer_InFittedAndLoadInitCnnModels_AndExplainsAPlainLoad()
+        {
+            var expected = ((IEnumerable<ITransformer>)SampleModel.Model).OfType<InitCnnTransformer>().Single();
+            Assert.AreSame(expected, SampleModel.Model.GetInitCnn());
+            Assert.AreSame(expected, expected.GetInitCnn());
+            var nested = new TransformerChain<ITransformer>(new ITransformer[] { new TransformerChain<ITransformer>(SampleModel.Model) });
+            Assert.AreSame(expected, nested.GetInitCnn());
+
+            var mlContext = new MLContext(seed: 5);
+            var restored = mlContext.Model.LoadInitCnn(s_zip, out _).GetInitCnn();
+            Assert.AreEqual(expected.Model.History.Count, restored.Model.History.Count);
+
+            var plain = mlContext.Model.Load(s_zip, out _);
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() => plain.GetInitCnn());
+            StringAssert.Contains(e.Message, "LoadInitCnn");
+            var two = new TransformerChain<ITransformer>(expected, expected);
+            StringAssert.Contains(Assert.ThrowsExactly<InvalidOperationException>(() => two.GetInitCnn()).Message, "more than one");
+        }
+
+        [TestMethod]
         public void PlainMLNetLoad_InANewContext_GivesBitIdenticalScoresAndLabels()
         {
             var mlContext = new MLContext(seed: 5);
