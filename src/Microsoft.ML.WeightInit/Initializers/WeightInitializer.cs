@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using TorchSharp;
@@ -116,10 +117,12 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <param name="low">Lower bound.</param>
         /// <param name="high">Upper bound.</param>
         /// <param name="context">Source of the generator.</param>
+        /// <exception cref="ArgumentException">A finite bound or moment beyond the range of the tensor's dtype.</exception>
         protected static void FillUniform(torch.Tensor tensor, double low, double high, WeightInitContext context)
         {
             ArgumentNullException.ThrowIfNull(tensor);
             ArgumentNullException.ThrowIfNull(context);
+            RequireRepresentable(tensor, context, $"U({Format(low)}, {Format(high)})", low, high);
             using var noGrad = torch.no_grad();
             tensor.uniform_(low, high, context.Generator);
         }
@@ -129,13 +132,42 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <param name="mean">Mean.</param>
         /// <param name="std">Standard deviation.</param>
         /// <param name="context">Source of the generator.</param>
+        /// <exception cref="ArgumentException">A finite bound or moment beyond the range of the tensor's dtype.</exception>
         protected static void FillNormal(torch.Tensor tensor, double mean, double std, WeightInitContext context)
         {
             ArgumentNullException.ThrowIfNull(tensor);
             ArgumentNullException.ThrowIfNull(context);
+            RequireRepresentable(tensor, context, $"N({Format(mean)}, {Format(std)}²)", mean, std);
             using var noGrad = torch.no_grad();
             tensor.normal_(mean, std, context.Generator);
         }
+
+        /// <summary>
+        /// A float32/float16/bfloat16 tensor cannot take a finite value beyond its dtype's range: libtorch would fail
+        /// deep in native code (<c>uniform_</c>: "from is out of bounds"; <c>fill_</c>: "value cannot be converted to type
+        /// float without overflow") or draw ±∞. Reject such a value first, naming the parameter and the tensor.
+        /// </summary>
+        private static void RequireRepresentable(torch.Tensor tensor, WeightInitContext? context, string what, params double[] values)
+        {
+            double max = tensor.dtype switch
+            {
+                torch.ScalarType.Float32 => float.MaxValue,
+                torch.ScalarType.Float16 => (double)Half.MaxValue,
+                torch.ScalarType.BFloat16 => 3.3895313892515355e38,
+                _ => double.PositiveInfinity,
+            };
+            foreach (double v in values)
+            {
+                if (double.IsFinite(v) && Math.Abs(v) > max)
+                {
+                    string name = context?.ParameterName is { Length: > 0 } n ? $" '{n}'" : string.Empty;
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"{what} cannot fill the {tensor.dtype} tensor{name}: {Format(v)} is beyond its range (±{max:G3}); use smaller parameters."));
+                }
+            }
+        }
+
+        private static string Format(double value) => TextFormSyntax.FormatValue(value);
 
         /// <summary>
         /// Fills with N(mean, std²) truncated to [a, b] (absolute bounds), by PyTorch's algorithm
@@ -184,9 +216,11 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <summary>Fills with a constant, under no-grad (PyTorch's <c>fill_</c>).</summary>
         /// <param name="tensor">Tensor to fill.</param>
         /// <param name="value">The value.</param>
+        /// <exception cref="ArgumentException">A finite value beyond the range of the tensor's dtype (e.g. 1e39 for float32).</exception>
         protected static void FillConstant(torch.Tensor tensor, double value)
         {
             ArgumentNullException.ThrowIfNull(tensor);
+            RequireRepresentable(tensor, null, $"val={Format(value)}", value);
             using var noGrad = torch.no_grad();
             tensor.fill_(value);
         }

@@ -23,8 +23,16 @@ namespace Microsoft.ML.WeightInit.Initializers
         protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[] { P("gain", Gain) };
 
         /// <inheritdoc/>
-        /// <exception cref="ArgumentException">gain is not finite.</exception>
-        public override void ValidateParameters() => RequireFinite("gain", Gain);
+        /// <exception cref="ArgumentException">gain is not finite, or negative.</exception>
+        public override void ValidateParameters()
+        {
+            RequireFinite("gain", Gain);
+            if (Gain < 0)
+            {
+                // PyTorch fails later, inside xavier_uniform_'s draw (an empty uniform range / a negative std).
+                throw new ArgumentException($"gain must be ≥ 0; got {TextFormSyntax.FormatValue(Gain)}.", "gain");
+            }
+        }
 
         /// <summary>The bound a for a weight shape.</summary>
         /// <param name="shape">Weight shape (≥ 2 dims, fan_in + fan_out &gt; 0).</param>

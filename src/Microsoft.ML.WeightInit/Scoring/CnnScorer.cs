@@ -16,9 +16,17 @@ namespace Microsoft.ML.WeightInit.Scoring
         private readonly MnistCnn _network;
         private readonly double _mean;
         private readonly double _std;
+        private readonly Action? _throwIfDisposed;
 
-        public CnnScorer(MnistCnn network, double mean, double std)
+        /// <param name="network">The trained network.</param>
+        /// <param name="mean">Normalization mean.</param>
+        /// <param name="std">Normalization standard deviation.</param>
+        /// <param name="throwIfDisposed">Throws <see cref="ObjectDisposedException"/> once the network's owner was
+        /// disposed (checked before every batch: a view made before Dispose and read after it must not read freed
+        /// tensors).</param>
+        public CnnScorer(MnistCnn network, double mean, double std, Action? throwIfDisposed = null)
         {
+            _throwIfDisposed = throwIfDisposed;
             _network = network;
             _network.eval();
             _mean = mean;
@@ -31,8 +39,10 @@ namespace Microsoft.ML.WeightInit.Scoring
         /// <param name="features">rows × (C·H·W) raw feature values, row-major.</param>
         /// <param name="rows">Number of images.</param>
         /// <param name="probabilities">rows × K output, row-major.</param>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public void Score(ReadOnlySpan<float> features, int rows, Span<float> probabilities)
         {
+            _throwIfDisposed?.Invoke();
             var shape = _network.Shape;
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();

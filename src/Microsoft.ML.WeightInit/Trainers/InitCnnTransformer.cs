@@ -29,7 +29,7 @@ namespace Microsoft.ML.WeightInit.Trainers
             ScoreColumnName = scoreColumnName;
             PredictedLabelColumnName = predictedLabelColumnName;
             FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.ImageShape.FeatureCount);
-            _scorer = new CnnScorer(model.Network, model.NormalizationMean, model.NormalizationStd);
+            _scorer = new CnnScorer(model.Network, model.NormalizationMean, model.NormalizationStd, model.ThrowIfDisposed);
         }
 
         /// <summary>The trained model.</summary>
@@ -80,8 +80,12 @@ namespace Microsoft.ML.WeightInit.Trainers
         /// </summary>
         /// <param name="ctx">ML.NET's save context.</param>
         /// <exception cref="NotSupportedException">The model has more than 10 classes.</exception>
-        void ICanSaveModel.Save(ModelSaveContext ctx) =>
+        /// <exception cref="ObjectDisposedException">The model was disposed (its weights are gone: nothing to save).</exception>
+        void ICanSaveModel.Save(ModelSaveContext ctx)
+        {
+            Model.ThrowIfDisposed();
             ((ICanSaveModel)SaveChain.Build(_environment as MLContext ?? new MLContext(), this)).Save(ctx);
+        }
 
         /// <summary>Frees the network's native memory.</summary>
         public void Dispose() => Model.Dispose();

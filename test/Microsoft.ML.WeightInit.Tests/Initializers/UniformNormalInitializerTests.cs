@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
 
 namespace Microsoft.ML.WeightInit.Tests.Initialization
 {
@@ -83,6 +84,20 @@ namespace Microsoft.ML.WeightInit.Tests.Initialization
             {
                 Assert.Throws<FormatException>(() => WeightInitializer.Parse(text), text);
             }
+        }
+
+        [TestMethod]
+        public void ValuesBeyondFloat32_AreRejectedBeforeLibtorch_NamingTheTensor_ButFitFloat64()
+        {
+            Draws.AssertRejected(() => Draws.Fill(new UniformInitializer(-1e39, 1e39), new long[] { 10 }), "fc1.weight", "beyond its range");
+            Draws.AssertRejected(() => Draws.Fill(new NormalInitializer(0, 1e39), new long[] { 10 }), "fc1.weight", "1E+39");
+            Draws.AssertRejected(() => Draws.Fill(new ConstantInitializer(-1e39), new long[] { 10 }), "val=-1E+39", "Float32");
+            Draws.AssertRejected(() => Draws.Fill(new XavierUniformInitializer(1e39), new long[] { 10, 10 }), "fc1.weight");
+
+            using var wide = torch.empty(new long[] { 10 }, torch.float64);
+            using var generator = new torch.Generator(1);
+            new ConstantInitializer(1e39).Initialize(wide, new WeightInitContext(generator, "fc1", ParameterRole.Weight, new long[] { 10 }));
+            Assert.AreEqual(1e39, wide[0].ToDouble());
         }
 
         [TestMethod]

@@ -119,6 +119,13 @@ namespace Microsoft.ML.WeightInit.Tests.Initialization
             e = Assert.Throws<FormatException>(() => WeightInitializer.Parse("kaiming_normal(nonlinearity=swish)"));
             StringAssert.Contains(e.Message, "Unsupported nonlinearity swish");
             StringAssert.Contains(e.Message, "leaky_relu");
+            // A negative gain makes PyTorch fail inside the draw (an empty uniform range, a negative std): here at parse.
+            foreach (string text in new[] { "xavier_uniform(gain=-1)", "xavier_normal(gain=-0.5)" })
+            {
+                StringAssert.Contains(Assert.Throws<FormatException>(() => WeightInitializer.Parse(text)).Message, "gain must be ≥ 0", text);
+            }
+            Draws.AssertRejected(() => Draws.Fill(new XavierNormalInitializer(-1), Draws.Fc1), "gain must be ≥ 0; got -1");
+            Assert.IsNotNull(WeightInitializer.Parse("orthogonal(gain=-1)"), "PyTorch's orthogonal_ takes a negative gain");
         }
 
         private static void CollectionAssertEmpty(float[] values) => Assert.IsEmpty(values);

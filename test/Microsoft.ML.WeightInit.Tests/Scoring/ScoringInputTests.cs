@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.WeightInit.Interop;
+using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Tests.Interop;
 using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -72,6 +73,24 @@ namespace Microsoft.ML.WeightInit.Tests.Scoring
             Assert.ThrowsExactly<ObjectDisposedException>(() => model.Transform(data));
             Assert.ThrowsExactly<ObjectDisposedException>(() => _mlContext.Model.CreatePredictionEngine<DigitRow, DigitPrediction>(model));
             var e = Assert.ThrowsExactly<ObjectDisposedException>(() => model.Model.ExportStateDict(new MemoryStream()));
+            StringAssert.Contains(e.Message, "freed by Dispose");
+            // Saving would write a zip without weights that loads but cannot score.
+            var zip = new MemoryStream();
+            Assert.ThrowsExactly<ObjectDisposedException>(() => _mlContext.Model.Save(model, data.Schema, zip));
+            string path = Path.Combine(Path.GetTempPath(), "weightinit-disposed-" + Guid.NewGuid().ToString("N") + ".zip");
+            Assert.ThrowsExactly<ObjectDisposedException>(() => _mlContext.Model.SaveAtomically(model, data.Schema, path));
+            Assert.IsFalse(File.Exists(path), "SaveAtomically left a file");
+        }
+
+        [TestMethod]
+        public void AViewMadeBeforeDispose_AndReadAfterIt_SaysTheModelWasDisposed()
+        {
+            var model = Model();
+            var data = _mlContext.Data.LoadFromEnumerable(new[] { new DigitRow { Features = new float[784] } });
+            var scored = model.Transform(data);
+            model.Dispose();
+
+            var e = Assert.ThrowsExactly<ObjectDisposedException>(() => _mlContext.Data.CreateEnumerable<DigitPrediction>(scored, false).ToList());
             StringAssert.Contains(e.Message, "freed by Dispose");
         }
 
