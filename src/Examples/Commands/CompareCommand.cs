@@ -60,7 +60,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 Init.Length == 0 ? ComparisonOptions.ArticleInitializers : Init.SelectMany(SplitTopLevel).ToList();
 
             /// <summary>The seeds, parsed.</summary>
-            public IReadOnlyList<long> SeedList => Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            public IReadOnlyList<long> SeedList => Seeds.Split(',', StringSplitOptions.TrimEntries)
                 .Select(s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToList();
 
             /// <summary>Checks every value before anything is loaded.</summary>
@@ -77,7 +77,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                         return ValidationResult.Error(error!);
                     }
                 }
-                if (Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                if (Seeds.Split(',', StringSplitOptions.TrimEntries)
                     .Any(s => !long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) || SeedList.Count == 0)
                 {
                     return ValidationResult.Error($"--seeds must be integers separated by commas, e.g. 1,2,3; got '{Seeds}'.");
@@ -89,6 +89,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 if (TrainRows < 0 || TestRows < 0)
                 {
                     return ValidationResult.Error("--train-rows and --test-rows must be 0 (all) or more.");
+                }
+                if (OutputPaths.CheckDirectory("--out", Output) is { } output)
+                {
+                    return ValidationResult.Error(output);
                 }
                 return ValidationResult.Success();
             }
@@ -155,6 +159,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             {
                 AnsiConsole.MarkupLineInterpolated($"[yellow]Cancelled: {result.Runs.Count} of {result.PlannedRuns} runs finished; the reports hold those and say INCOMPLETE.[/]");
                 return 130;
+            }
+            if (result.Runs.Count > 0 && result.Runs.All(r => r.Status == RunStatus.Failed))
+            {
+                AnsiConsole.MarkupLine("[red]Error: every run failed (see the Note column of the runs); nothing was compared.[/]");
+                return 1;
             }
             return 0;
         }

@@ -1,3 +1,4 @@
+using System;
 using System.ComponentModel;
 using Microsoft.ML.WeightInit.Trainers;
 using Spectre.Console;
@@ -42,7 +43,8 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             : BatchSize < 1 ? ValidationResult.Error("--batch-size must be at least 1.")
             : !(LearningRate > 0 && LearningRate <= float.MaxValue) ? ValidationResult.Error("--lr must be a positive number (at most 3.4E+38).")
             : !(Momentum >= 0 && Momentum < 1) ? ValidationResult.Error("--momentum must be in [0, 1).")
-            : Threads < 0 ? ValidationResult.Error("--threads must be 0 (one per core) or more.")
+            : Threads < 0 || Threads > Environment.ProcessorCount
+                ? ValidationResult.Error($"--threads must be 0 (one per core) to {Environment.ProcessorCount} (the cores of this machine); got {Threads}.")
             : ValidationResult.Success();
     }
 }

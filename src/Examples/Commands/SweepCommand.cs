@@ -148,6 +148,25 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return data;
                 }
+                if (BatchSize < 1)
+                {
+                    return ValidationResult.Error($"--batch-size must be at least 1; got {BatchSize}.");
+                }
+                if (Threads < 0 || Threads > Environment.ProcessorCount)
+                {
+                    return ValidationResult.Error($"--threads must be 0 (one per core) to {Environment.ProcessorCount} (the cores of this machine); got {Threads}.");
+                }
+                if (TrainRows < 0 || TestRows < 0)
+                {
+                    return ValidationResult.Error("--train-rows and --test-rows must be 0 (all) or more.");
+                }
+                foreach (var (option, path) in new[] { ("--log", NoLog ? null : Log), ("--csv", Csv), ("--json", Json), ("--save-model", SaveModel) })
+                {
+                    if (path is not null && OutputPaths.CheckFile(option, path) is { } error)
+                    {
+                        return ValidationResult.Error(error);
+                    }
+                }
                 try
                 {
                     SweepSetup.Create(this);
@@ -209,6 +228,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                     AnsiConsole.MarkupLineInterpolated($"Saved the best model to [bold]{settings.SaveModel}[/] (load it with mlContext.Model.LoadInitCnn).");
                 }
             }
+            if (settings.SaveModel is not null && result.BestModel is null)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]Error: no model saved to {settings.SaveModel}: {(result.BestTrial is null ? "no trial completed" : "the best trial's network is not available (see the notes above)")}.[/]");
+                return 1;
+            }
             return result.StopReason == SweepStopReason.Completed ? 0 : 2;
         }
 
@@ -231,8 +255,9 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     Metric = Enum.TryParse<SweepMetric>(s.Metric, ignoreCase: true, out var metric) && Enum.IsDefined(metric)
                         ? metric : throw new ArgumentException($"Unknown metric '{s.Metric}': expected MicroAccuracy, MacroAccuracy or LogLoss."),
-                    Seeds = s.Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(x => int.TryParse(x, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"--seeds: '{x}' is not an integer.")).ToArray(),
+                    Seeds = s.Seeds.Split(',', StringSplitOptions.TrimEntries)
+                        .Select(x => int.TryParse(x, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
+                            : throw new ArgumentException($"--seeds '{s.Seeds}': '{x}' is not an integer (expected e.g. 1,2,3).")).ToArray(),
                     Evaluation = Evaluation(s.Validation),
                     TrialLogPath = s.NoLog ? null : s.Log,
                     MaxTime = s.MaxTime is null ? null : Duration(s.MaxTime),

@@ -19,7 +19,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             /// <summary>Weight initializer text form.</summary>
             [CommandOption("-i|--init <INIT>")]
             [Description("Weight initializer, as a text form, e.g. xavier_uniform or \"kaiming_normal(mode=fan_out, nonlinearity=relu)\". Default: pytorch_default.")]
-            public string Init { get; init; } = PyTorchDefaultInitializer.SchemeName;
+            public string? Init { get; init; }
 
             /// <summary>Bias initializer text form.</summary>
             [CommandOption("-b|--bias <INIT>")]
@@ -43,7 +43,12 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return data;
                 }
-                if (!WeightInitializer.TryParse(Init, out _, out string? error) ||
+                if (Plan is not null && (Init is not null || Bias is not null))
+                {
+                    return ValidationResult.Error("--plan gives the whole initialization: use it without --init and --bias (e.g. --plan \"weight=zeros; bias=zeros\").");
+                }
+                string? error = null;
+                if ((Init is not null && !WeightInitializer.TryParse(Init, out _, out error)) ||
                     (Bias is not null && !WeightInitializer.TryParse(Bias, out _, out error)) ||
                     (Plan is not null && !InitializerPlan.TryParse(Plan, out _, out error)))
                 {
@@ -57,7 +62,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
         {
             var mlContext = new MLContext(seed: 0);
-            var plan = settings.Plan is not null ? InitializerPlan.Parse(settings.Plan) : PlanOf(settings.Init, settings.Bias);
+            var plan = settings.Plan is not null ? InitializerPlan.Parse(settings.Plan) : PlanOf(settings.Init ?? PyTorchDefaultInitializer.SchemeName, settings.Bias);
             var data = MnistData.Load(mlContext, settings);
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
             AnsiConsole.MarkupLineInterpolated($"Initialization: [bold]{plan.TextForm}[/]; seed {settings.Seed}, {settings.Epochs} epochs, batch {settings.BatchSize}, lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, momentum {settings.Momentum.ToString(CultureInfo.InvariantCulture)}");

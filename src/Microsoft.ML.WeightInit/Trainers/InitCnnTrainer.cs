@@ -147,7 +147,8 @@ namespace Microsoft.ML.WeightInit.Trainers
             /// <summary>Convolution path; null picks one verified against float64 on this CPU. Default null.</summary>
             public ConvolutionPath? ConvolutionPath;
 
-            /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core). Default 0.</summary>
+            /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core); more than
+            /// <see cref="Environment.ProcessorCount"/> is capped at it, with a message in <c>mlContext.Log</c>. Default 0.</summary>
             public int NumberOfThreads;
 
             /// <summary>Receives epoch, step, loss and images/s after every batch. Default: none.</summary>
@@ -178,6 +179,7 @@ namespace Microsoft.ML.WeightInit.Trainers
         /// <param name="mlContext">The context whose log receives training messages.</param>
         /// <param name="options">Options (copied when fitting).</param>
         /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        /// <exception cref="ArgumentException">A column name is empty, or the score and predicted-label columns share a name.</exception>
         public InitCnnTrainer(MLContext mlContext, Options options)
             : this((IHostEnvironment)(mlContext ?? throw new ArgumentNullException(nameof(mlContext))), options)
         {
@@ -187,7 +189,30 @@ namespace Microsoft.ML.WeightInit.Trainers
         {
             _environment = environment ?? throw new ArgumentNullException(nameof(environment));
             _options = options ?? throw new ArgumentNullException(nameof(options));
+            CheckColumnNames(options);
             Info = MLNetAccess.CreateTrainerInfo(environment as MLContext ?? new MLContext());
+        }
+
+        /// <summary>Column names must be given, and the two output columns must differ (else one hides the other).</summary>
+        private static void CheckColumnNames(Options o)
+        {
+            foreach (var (name, value) in new[]
+            {
+                (nameof(Options.LabelColumnName), o.LabelColumnName), (nameof(Options.FeatureColumnName), o.FeatureColumnName),
+                (nameof(Options.ScoreColumnName), o.ScoreColumnName), (nameof(Options.PredictedLabelColumnName), o.PredictedLabelColumnName),
+            })
+            {
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    throw new ArgumentException($"{name} must name a column; got '{value}'.", name);
+                }
+            }
+            if (o.ScoreColumnName == o.PredictedLabelColumnName)
+            {
+                throw new ArgumentException(
+                    $"ScoreColumnName and PredictedLabelColumnName are both '{o.ScoreColumnName}': the two output columns need different names.",
+                    nameof(Options.PredictedLabelColumnName));
+            }
         }
 
         /// <summary>No normalization, calibration or caching needed; a validation set is supported.</summary>

@@ -31,7 +31,8 @@ namespace Microsoft.ML.WeightInit.Training
         /// <summary>Convolution path; null picks a verified one (<see cref="ConvolutionPathSelector"/>).</summary>
         public ConvolutionPath? ConvolutionPath { get; init; }
 
-        /// <summary>libtorch intra-op threads; 0 leaves libtorch's default (one per core).</summary>
+        /// <summary>libtorch intra-op threads; 0 leaves libtorch's default (one per core); more than
+        /// <see cref="Environment.ProcessorCount"/> is capped at it (and logged).</summary>
         public int NumberOfThreads { get; init; }
 
         /// <summary>Checks the values.</summary>

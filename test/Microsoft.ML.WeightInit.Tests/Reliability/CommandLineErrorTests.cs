@@ -36,6 +36,15 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         [DataRow(new[] { "sweep", "--max-time", "soon" }, "Error: --max-time 'soon': expected e.g. 90s", DisplayName = "sweep --max-time soon")]
         [DataRow(new[] { "compare", "--lr", "0" }, "Error: --lr must be a positive number", DisplayName = "compare --lr 0")]
         [DataRow(new[] { "compare", "--seeds", "1,x" }, "Error: --seeds must be integers", DisplayName = "compare --seeds 1,x")]
+        [DataRow(new[] { "compare", "--out", "/dev/null/reports" }, "Error: --out '/dev/null/reports': cannot write", DisplayName = "compare --out unwritable")]
+        [DataRow(new[] { "sweep", "--csv", "/dev/null/board.csv" }, "Error: --csv '/dev/null/board.csv': cannot write", DisplayName = "sweep --csv unwritable")]
+        [DataRow(new[] { "sweep", "--save-model", "/tmp" }, "Error: --save-model '/tmp' is a directory", DisplayName = "sweep --save-model directory")]
+        [DataRow(new[] { "sweep", "--seeds", "1,,2" }, "Error: --seeds '1,,2': '' is not an integer", DisplayName = "sweep --seeds 1,,2")]
+        [DataRow(new[] { "compare", "--seeds", "1,,2" }, "Error: --seeds must be integers", DisplayName = "compare --seeds 1,,2")]
+        [DataRow(new[] { "--threads", "100000" }, "Error: --threads must be 0 (one per core) to", DisplayName = "--threads 100000")]
+        [DataRow(new[] { "sweep", "--threads", "100000" }, "Error: --threads must be 0 (one per core) to", DisplayName = "sweep --threads 100000")]
+        [DataRow(new[] { "--init", "zeros", "--plan", "weight=ones" }, "Error: --plan gives the whole initialization", DisplayName = "--init with --plan")]
+        [DataRow(new[] { "--init", "xavier_uniform(gain=-1)" }, "gain must be ≥ 0", DisplayName = "negative xavier gain")]
         [DataRow(new[] { "nonsense-command" }, "Error: ", DisplayName = "unknown command")]
         public void AWrongArgument_PrintsOneErrorLine_AndExitsNonZero(string[] arguments, string expected)
         {
@@ -75,6 +84,26 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
                 StringAssert.Contains(Unwrap(output), "missing train-labels-idx1-ubyte");
                 StringAssert.Contains(Unwrap(output), "pass --no-verify to use other IDX data");
                 CollectionAssert.AreEquivalent(new[] { "train-images-idx3-ubyte" }, Array.ConvertAll(Directory.GetFiles(directory), Path.GetFileName));
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+
+        [TestMethod]
+        public void ASweepWhoseTrialsAllFail_SaysNoModelWasSaved_AndExitsNonZero()
+        {
+            string directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "weightinit-cli-" + Guid.NewGuid().ToString("N"))).FullName;
+            try
+            {
+                string model = Path.Combine(directory, "best.zip");
+                var (exitCode, output) = Run("sweep", "--sample", "--train-rows", "300", "--test-rows", "100", "-n", "1", "-e", "1",
+                    "--weights", "eye", "--no-log", "--save-model", model, "--threads", "1");
+
+                Assert.AreEqual(1, exitCode, output);
+                StringAssert.Contains(Unwrap(output), "no model saved");
+                Assert.IsFalse(File.Exists(model));
             }
             finally
             {

@@ -13,6 +13,19 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
         private readonly MLContext _mlContext = new(seed: 0);
 
         [TestMethod]
+        public void ColumnNames_EmptyOrAClashOfTheOutputs_AreRejectedWhenThePipelineIsBuilt()
+        {
+            var trainers = _mlContext.MulticlassClassification.Trainers;
+            var e = Assert.ThrowsExactly<ArgumentException>(() => trainers.InitCnn(new InitCnnTrainer.Options { ScoreColumnName = "" }));
+            Assert.AreEqual("ScoreColumnName", e.ParamName);
+            e = Assert.ThrowsExactly<ArgumentException>(() => trainers.InitCnn(new InitCnnTrainer.Options { LabelColumnName = " " }));
+            Assert.AreEqual("LabelColumnName", e.ParamName);
+            e = Assert.ThrowsExactly<ArgumentException>(() => trainers.InitCnn(new InitCnnTrainer.Options { ScoreColumnName = "X", PredictedLabelColumnName = "X" }));
+            StringAssert.Contains(e.Message, "both 'X'");
+            Assert.IsNotNull(trainers.InitCnn(new InitCnnTrainer.Options { ScoreColumnName = "S", PredictedLabelColumnName = "P" }));
+        }
+
+        [TestMethod]
         public void MissingKey_IsRejected_NamingRowAndColumn()
         {
             // Keys learnt from digits 0..4: the 7 in row 2 maps to key 0, ML.NET's missing value.
