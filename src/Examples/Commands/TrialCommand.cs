@@ -50,7 +50,9 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                     string? directory = Path.GetDirectoryName(full);
                     if (directory is not null && !Directory.Exists(directory))
                     {
-                        return ValidationResult.Error($"--output '{Output}': directory '{directory}' does not exist.");
+                        return ValidationResult.Error(File.Exists(directory)
+                            ? $"--output '{Output}': '{directory}' is a file, not a directory."
+                            : $"--output '{Output}': directory '{directory}' does not exist.");
                     }
                 }
                 return ValidationResult.Success();
