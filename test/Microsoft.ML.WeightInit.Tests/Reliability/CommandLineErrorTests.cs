@@ -180,5 +180,26 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
                 File.Delete(request);
             }
         }
+
+        [TestMethod]
+        [DataRow("train")]
+        [DataRow("init-stats")]
+        public void DataThatIsAFile_IsReportedAsAFile_NotAsAMissingDirectory(string command)
+        {
+            string file = Path.Combine(Path.GetTempPath(), $"weightinit-cli-data-{Guid.NewGuid():N}.idx");
+            File.WriteAllText(file, "not a directory");
+            try
+            {
+                var (exitCode, output) = Run(command, "--data", file);
+
+                AssertCleanFailure(exitCode, output, $"Error: '{file}' is a file; --data expects a directory of IDX files.");
+                Assert.DoesNotContain("does not exist", output);
+                StringAssert.DoesNotMatch(output, new Regex("^Data: ", RegexOptions.Multiline), "the arguments alone were wrong, yet data was loaded first");
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
     }
 }
