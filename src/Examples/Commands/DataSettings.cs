@@ -23,7 +23,8 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         [Description("Accept IDX files that are not the canonical MNIST (e.g. Fashion-MNIST): structure is still checked.")]
         public bool NoVerify { get; init; }
 
-        /// <summary>Checks that <c>--data</c>, when given, is a directory (and not combined with <c>--sample</c>).</summary>
+        /// <summary>Checks that <c>--data</c>, when given, is an existing directory, not a file (and not combined with
+        /// <c>--sample</c>).</summary>
         /// <returns>Success, or the error to print.</returns>
         public override ValidationResult Validate()
         {
@@ -34,6 +35,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             if (Sample)
             {
                 return ValidationResult.Error("--data and --sample exclude each other: give one.");
+            }
+            if (File.Exists(DataDirectory))
+            {
+                return ValidationResult.Error($"'{Path.GetFullPath(DataDirectory)}' is a file; --data expects a directory of IDX files.");
             }
             return Directory.Exists(DataDirectory) ? ValidationResult.Success()
                 : ValidationResult.Error($"--data: directory '{Path.GetFullPath(DataDirectory)}' does not exist.");

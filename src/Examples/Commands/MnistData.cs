@@ -74,7 +74,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             catch (MnistAcquireException e)
             {
                 string reason = e.Attempts[0].FailureReason!.Replace("set VerifyChecksums = false", "pass --no-verify", StringComparison.Ordinal);
-                throw new InvalidOperationException($"--data {directory}: {reason}.", e);
+                throw new InvalidOperationException($"--data {directory}: {reason.TrimEnd('.')}.", e);
             }
         }
     }

@@ -1,9 +1,11 @@
 using System;
 using System.ComponentModel;
 using System.IO;
+using System.Text.Json;
 using System.Threading;
 using Microsoft.ML.WeightInit.IO;
 using Microsoft.ML.WeightInit.Sweeps;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Microsoft.ML.WeightInit.Examples.Commands
@@ -26,20 +28,63 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [CommandOption("-o|--output <PATH>")]
             [Description("Write the JSON trial result here (atomically) instead of standard output.")]
             public string? Output { get; init; }
+
+            /// <summary>Checks, before the trial runs, that the request file exists and that the result can be written
+            /// where <c>-o</c> says.</summary>
+            /// <returns>Success, or the error to print (naming the path as given).</returns>
+            public override ValidationResult Validate()
+            {
+                if (Request != "-" && !File.Exists(Request))
+                {
+                    return ValidationResult.Error(Directory.Exists(Request)
+                        ? $"<REQUEST> '{Request}' is a directory; expected a file holding a JSON trial request."
+                        : $"<REQUEST> '{Request}' does not exist.");
+                }
+                if (Output is not null)
+                {
+                    string full = Path.GetFullPath(Output);
+                    if (Directory.Exists(full))
+                    {
+                        return ValidationResult.Error($"--output '{Output}' is a directory; expected a file path.");
+                    }
+                    string? directory = Path.GetDirectoryName(full);
+                    if (directory is not null && !Directory.Exists(directory))
+                    {
+                        return ValidationResult.Error(File.Exists(directory)
+                            ? $"--output '{Output}': '{directory}' is a file, not a directory."
+                            : $"--output '{Output}': directory '{directory}' does not exist.");
+                    }
+                }
+                return ValidationResult.Success();
+            }
         }
 
         /// <inheritdoc/>
         public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
         {
             string request = settings.Request == "-" ? Console.In.ReadToEnd() : File.ReadAllText(settings.Request);
-            string result = TrialWorker.Run(request, cancellationToken);
+            string result;
+            try
+            {
+                result = TrialWorker.Run(request, cancellationToken);
+            }
+            catch (JsonException e)
+            {
+                string source = settings.Request == "-" ? "standard input" : $"'{settings.Request}'";
+                throw new InvalidDataException($"Trial request {source}: {e.Message}", e);
+            }
             if (settings.Output is null)
             {
                 Console.Out.WriteLine(result);
+                return 0;
             }
-            else
+            try
             {
                 AtomicFile.WriteText(settings.Output, writer => writer.WriteLine(result));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"--output '{settings.Output}': the trial result could not be written ({e.Message.TrimEnd('.')}).", e);
             }
             return 0;
         }

@@ -63,7 +63,7 @@ namespace Microsoft.ML.WeightInit.Data
                     }
                     catch (Exception e) when (e is InvalidDataException or IOException)
                     {
-                        problems.Add(e.Message);
+                        problems.Add(e.Message.TrimEnd('.')); // a fragment: callers add the final period
                     }
                 }
             }
@@ -92,7 +92,7 @@ namespace Microsoft.ML.WeightInit.Data
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                return $"{Path.GetFileName(path)}: {e.Message}";
+                return $"{Path.GetFileName(path)}: {e.Message.TrimEnd('.')}";
             }
         }
 

@@ -18,8 +18,11 @@ namespace Microsoft.ML.WeightInit.IO
         /// <param name="write">Writes the whole content to the stream it is given (must not close it).</param>
         /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
         /// <exception cref="IOException">The directory or file cannot be written (e.g. <paramref name="path"/> is a
-        /// directory, or its directory does not exist).</exception>
-        /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
+        /// directory; <see cref="DirectoryNotFoundException"/> when its directory does not exist). Errors of the system
+        /// about the temporary file are rethrown as the same type naming <paramref name="path"/>, the original as the
+        /// inner exception.</exception>
+        /// <exception cref="UnauthorizedAccessException">The directory is not writable (the message names
+        /// <paramref name="path"/>).</exception>
         public static void Write(string path, Action<Stream> write)
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
@@ -40,6 +43,11 @@ namespace Microsoft.ML.WeightInit.IO
                 }
                 File.Move(temporary, full, overwrite: true);
             }
+            catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && e.Message.Contains(temporary, StringComparison.Ordinal))
+            {
+                // The system names the hidden temporary file, which the caller never heard of: name the target instead.
+                throw NamingTarget(e, path, full, directory, temporary);
+            }
             finally
             {
                 try
@@ -51,6 +59,28 @@ namespace Microsoft.ML.WeightInit.IO
                     // Its name never matches the target's, so a leftover is harmless.
                 }
             }
+        }
+
+        /// <summary>An exception of the same kind as <paramref name="e"/> (kept as the inner exception) whose message
+        /// names the target instead of the temporary file.</summary>
+        private static Exception NamingTarget(Exception e, string path, string full, string directory, string temporary)
+        {
+            string target = path == full ? $"'{full}'" : $"'{path}' ({full})";
+            string message = e switch
+            {
+                DirectoryNotFoundException when File.Exists(directory) => $"Cannot write {target}: '{directory}' is a file, not a directory.",
+                DirectoryNotFoundException => $"Cannot write {target}: the directory '{directory}' does not exist.",
+                UnauthorizedAccessException => $"Cannot write {target}: access to the directory '{directory}' is denied (the file is written to a temporary file there, then renamed).",
+                _ => $"Cannot write {target}: {e.Message.Replace(temporary, full, StringComparison.Ordinal).TrimEnd('.')}.",
+            };
+            return e switch
+            {
+                DirectoryNotFoundException => new DirectoryNotFoundException(message, e),
+                PathTooLongException => new PathTooLongException(message, e),
+                FileNotFoundException => new FileNotFoundException(message, full, e),
+                UnauthorizedAccessException => new UnauthorizedAccessException(message, e),
+                _ => new IOException(message, e),
+            };
         }
 
         /// <summary>Writes a text file (UTF-8, no byte-order mark) through <paramref name="write"/>, atomically

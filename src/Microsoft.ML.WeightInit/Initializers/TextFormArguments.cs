@@ -112,7 +112,9 @@ namespace Microsoft.ML.WeightInit.Initializers
             }
         }
 
+        /// <summary>The error of this text form: <paramref name="what"/> (with or without a final period, e.g. another
+        /// exception's message) ends the message with exactly one period.</summary>
         public FormatException Error(string what) =>
-            new FormatException($"Invalid initializer '{_text}': {what}.");
+            new FormatException($"Invalid initializer '{_text}': {what.TrimEnd('.')}.");
     }
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 
@@ -8,9 +10,11 @@ namespace Microsoft.ML.WeightInit.Sweeps
 {
     /// <summary>
     /// The trial log: an append-only file of JSON lines (<see cref="SweepJson"/>). The first line names the data
-    /// (<see cref="ITrialRunner.DataDescription"/>); each further line is one finished trial, written in one piece and
-    /// flushed to disk before the next trial starts. A last line cut short by a crash is dropped on opening (and cut
-    /// off the file); any other unreadable line is an error. While a sweep has the log open it holds an exclusive lock
+    /// (<see cref="ITrialRunner.DataDescription"/>) and the format <see cref="Version"/>; each further line is one
+    /// finished trial, written in one piece ending with a newline and flushed to disk before the next trial starts. A
+    /// last line without its newline that is not well-formed JSON was cut short by a crash: it is dropped on opening
+    /// (and cut off the file). Any other line that is not a valid header or trial record (status known, metrics of a
+    /// completed trial present and in range) is an error, the last line included. While a sweep has the log open it holds an exclusive lock
     /// on <c>&lt;log&gt;.lock</c> (released by the system if the process dies), so two sweeps cannot write the same log;
     /// the log itself stays readable (<c>tail -f</c>, <c>jq</c>).
     /// </summary>
@@ -46,7 +50,10 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="dataDescription">The runner's data description; an existing log must have been written for the same.</param>
         /// <returns>The open log.</returns>
         /// <exception cref="IOException">The file is in use by another sweep, or cannot be read or written.</exception>
-        /// <exception cref="InvalidDataException">A line other than the last is not a trial record, or the header is missing.</exception>
+        /// <exception cref="InvalidDataException">A line is not a valid trial record (bad JSON, unknown status, a completed
+        /// trial without metrics, a metric out of range; an unterminated last line that is not well-formed JSON is dropped
+        /// instead), the first line is not the header, or the header's format version is not <see cref="Version"/>.
+        /// The message names the file, the line and what is wrong.</exception>
         /// <exception cref="InvalidOperationException">The log was written for other data.</exception>
         public static TrialLog Open(string path, string dataDescription)
         {
@@ -113,34 +120,30 @@ namespace Microsoft.ML.WeightInit.Sweeps
             while (start < bytes.Length)
             {
                 int end = Array.IndexOf(bytes, (byte)'\n', start);
-                bool lastLine = end < 0 || end == bytes.Length - 1;
-                bool complete = end >= 0;
+                // Every line is written in one piece ending with '\n': only an unterminated last line can have been cut
+                // short by a crash. A terminated line was written whole, so whatever is wrong with it is an error.
+                bool terminated = end >= 0;
                 lineNumber++;
-                string text = Encoding.UTF8.GetString(bytes, start, (complete ? end : bytes.Length) - start);
-                TrialLogLine? line = Parse(text);
-                if (line is null || (!header && line.Kind != TrialLogLine.SweepKind) || (line.Kind == TrialLogLine.TrialKind && line.Trial is null))
+                string text = Encoding.UTF8.GetString(bytes, start, (terminated ? end : bytes.Length) - start);
+                TrialLogLine? line = Parse(text, header, out string? problem, out bool wellFormed);
+                if (line is null)
                 {
-                    if (!lastLine)
+                    if (terminated || wellFormed)
                     {
-                        throw new InvalidDataException($"Trial log '{path}', line {lineNumber}: not a {(header ? "trial record" : "sweep header")}. Fix or delete the file.");
+                        throw new InvalidDataException($"Trial log '{path}', line {lineNumber}: {problem}. Fix or delete the file.");
                     }
                     // A line cut short by a crash (or a header that never made it): drop it.
                     stream.SetLength(start);
                     stream.Flush(flushToDisk: true);
-                    repair = $"dropped a torn last line ({bytes.Length - start} bytes) of the trial log '{path}'";
+                    repair = $"dropped a torn last line ({bytes.Length - start} bytes, no terminating newline) of the trial log '{path}'";
                     break;
-                }
-                if (!complete)
-                {
-                    stream.Seek(0, SeekOrigin.End);
-                    stream.WriteByte((byte)'\n');
-                    stream.Flush(flushToDisk: true);
                 }
                 if (line.Kind == TrialLogLine.SweepKind)
                 {
-                    if (header)
+                    if (line.Version != Version)
                     {
-                        throw new InvalidDataException($"Trial log '{path}', line {lineNumber}: a second header.");
+                        throw new InvalidDataException(
+                            $"Trial log '{path}', line {lineNumber}: the header declares format version {line.Version?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}; this library reads version {Version}. Use another log file, or delete this one to start over.");
                     }
                     if (line.Data != dataDescription)
                     {
@@ -149,11 +152,17 @@ namespace Microsoft.ML.WeightInit.Sweeps
                     }
                     header = true;
                 }
-                else if (line.Trial is not null)
+                else
                 {
-                    results.Add(line.Trial);
+                    results.Add(line.Trial!);
                 }
-                start = complete ? end + 1 : bytes.Length;
+                if (!terminated)
+                {
+                    stream.Seek(0, SeekOrigin.End);
+                    stream.WriteByte((byte)'\n');
+                    stream.Flush(flushToDisk: true);
+                }
+                start = terminated ? end + 1 : bytes.Length;
             }
             if (!header)
             {
@@ -166,16 +175,154 @@ namespace Microsoft.ML.WeightInit.Sweeps
             return (results, repair);
         }
 
-        private static TrialLogLine? Parse(string text)
+        /// <summary>Reads one line: the header (when <paramref name="afterHeader"/> is false) or a trial record.</summary>
+        /// <param name="text">The line, without its newline.</param>
+        /// <param name="afterHeader">Whether the header has been read.</param>
+        /// <param name="problem">What is wrong with the line (no final period), or null.</param>
+        /// <param name="wellFormed">Whether the line is well-formed JSON (a line cut short never is).</param>
+        /// <returns>The line, or null when it is not a valid header or trial record.</returns>
+        private static TrialLogLine? Parse(string text, bool afterHeader, out string? problem, out bool wellFormed)
+        {
+            string expected = afterHeader ? "a trial record" : "the sweep header";
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(text);
+            }
+            catch (JsonException e)
+            {
+                wellFormed = false;
+                problem = $"not valid JSON ({Describe(e)}); expected {expected}";
+                return null;
+            }
+            wellFormed = true;
+            using (document)
+            {
+                TrialLogLine? line;
+                try
+                {
+                    line = document.Deserialize<TrialLogLine>(SweepJson.Options);
+                }
+                catch (JsonException e)
+                {
+                    problem = e.Path == "$.trial.status" && document.RootElement.TryGetProperty("trial", out var trial) && trial.TryGetProperty("status", out var status)
+                        ? $"trial.status is {status.GetRawText()}; expected one of {string.Join(", ", Enum.GetNames<TrialStatus>())}"
+                        : $"not {expected} ({Describe(e)})";
+                    return null;
+                }
+                problem = line is null ? $"null; expected {expected}" : Check(line, afterHeader);
+                return problem is null ? line : null;
+            }
+        }
+
+        /// <summary>What is wrong with a line that parsed, or null.</summary>
+        private static string? Check(TrialLogLine line, bool afterHeader)
+        {
+            if (line.Kind is not (TrialLogLine.SweepKind or TrialLogLine.TrialKind))
+            {
+                return $"kind is {(line.Kind is null ? "missing" : $"\"{line.Kind}\"")}; expected \"{TrialLogLine.SweepKind}\" or \"{TrialLogLine.TrialKind}\"";
+            }
+            if (!afterHeader)
+            {
+                return line.Kind == TrialLogLine.SweepKind ? null : $"a trial record before the sweep header (the first line must have kind \"{TrialLogLine.SweepKind}\")";
+            }
+            if (line.Kind == TrialLogLine.SweepKind)
+            {
+                return "a second header";
+            }
+            return line.Trial is null ? "kind \"trial\" without a trial record (\"trial\" is missing or null)" : Check(line.Trial);
+        }
+
+        /// <summary>What is wrong with a trial record, or null: the fields that later code relies on, and metrics in their
+        /// ranges.</summary>
+        private static string? Check(TrialResult trial)
+        {
+            var spec = trial.Spec;
+            if (spec is null)
+            {
+                return "trial.spec is missing or null";
+            }
+            if (spec.Candidate is null)
+            {
+                return "trial.spec.candidate is missing or null";
+            }
+            if (spec.Candidate.Weight is null || spec.Candidate.Bias is null)
+            {
+                return $"trial.spec.candidate.{(spec.Candidate.Weight is null ? "weight" : "bias")} is missing or null";
+            }
+            if (spec.Evaluation is null)
+            {
+                return "trial.spec.evaluation is missing or null";
+            }
+            if ((Invalid(spec.Evaluation.Validate, "trial.spec.evaluation") ?? Invalid(spec.Validate, "trial.spec")) is string specProblem)
+            {
+                return specProblem;
+            }
+            if (!Enum.IsDefined(trial.Status))
+            {
+                return $"trial.status is {(int)trial.Status}; expected one of {string.Join(", ", Enum.GetNames<TrialStatus>())}";
+            }
+            if (trial.History is null || trial.History.Any(e => e is null))
+            {
+                return "trial.history is null or holds a null epoch";
+            }
+            var m = trial.Metrics;
+            if (m is null)
+            {
+                return trial.Status == TrialStatus.Completed ? "trial.metrics is missing or null; a Completed trial has metrics" : null;
+            }
+            if (!(m.MicroAccuracy >= 0 && m.MicroAccuracy <= 1))
+            {
+                return Out("microAccuracy", m.MicroAccuracy, "a number in [0, 1]");
+            }
+            if (!(m.MacroAccuracy >= 0 && m.MacroAccuracy <= 1))
+            {
+                return Out("macroAccuracy", m.MacroAccuracy, "a number in [0, 1]");
+            }
+            if (!(m.LogLoss >= 0 && double.IsFinite(m.LogLoss)))
+            {
+                return Out("logLoss", m.LogLoss, "a finite number ≥ 0");
+            }
+            // LogLossReduction is not checked: ML.NET gives ±∞ or NaN when the validation rows hold a single class
+            // (the prior's log-loss is 0), and no ranking uses it.
+            return null;
+
+            static string Out(string name, double value, string expected) =>
+                $"trial.metrics.{name} is {value.ToString("R", CultureInfo.InvariantCulture)}; expected {expected}";
+        }
+
+        /// <summary>The message of the <see cref="ArgumentException"/> a validation throws, prefixed with the JSON path
+        /// of the field it names, or null.</summary>
+        private static string? Invalid(Action validate, string path)
         {
             try
             {
-                return JsonSerializer.Deserialize<TrialLogLine>(text, SweepJson.Options);
-            }
-            catch (JsonException)
-            {
+                validate();
                 return null;
             }
+            catch (ArgumentException e)
+            {
+                string field = e.ParamName is null ? path : $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(e.ParamName)}";
+                return $"{field}: {e.Message.Split(" (Parameter")[0].TrimEnd('.')}";
+            }
+        }
+
+        /// <summary>A JSON error without System.Text.Json's line numbers (a log line is one JSON line) and final period.</summary>
+        private static string Describe(JsonException e)
+        {
+            string message = e.Message;
+            foreach (string tail in new[] { " Path: ", " LineNumber: " })
+            {
+                int cut = message.IndexOf(tail, StringComparison.Ordinal);
+                if (cut >= 0)
+                {
+                    message = message[..cut];
+                }
+            }
+            message = message.TrimEnd(' ', '.');
+            string where = e.Path is { Length: > 1 } p ? $" at {p.TrimStart('$', '.')}"
+                : e.BytePositionInLine is long b ? $" at byte {b + 1}" : string.Empty;
+            return message + where;
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Text.Json;
 using System.Threading;
 
 namespace Microsoft.ML.WeightInit.Sweeps
@@ -14,11 +15,19 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="request">The trial, its data location and settings.</param>
         /// <param name="cancellationToken">Stops the trial.</param>
         /// <returns>The result (divergence and trial failures are results).</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+        /// <exception cref="ArgumentException">The request lacks its <see cref="TrialRequest.Spec"/>,
+        /// <see cref="TrialRequest.Data"/> or <see cref="TrialRequest.Settings"/>, or the spec its candidate (with
+        /// both initializers) or evaluation; the message names the missing member.</exception>
         /// <exception cref="OperationCanceledException">The token was signalled.</exception>
         /// <exception cref="System.IO.IOException">The data cannot be read (the executor should retry or fail the job).</exception>
         public static TrialResult Run(TrialRequest request, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(request);
+            if (Missing(request) is string missing)
+            {
+                throw new ArgumentException($"The trial request has no {missing}.", nameof(request));
+            }
             var mlContext = new MLContext(seed: 0);
             using var runner = InProcessTrialRunner.Create(mlContext, request.Data, request.Settings);
             return runner.Run(request.Spec, null, cancellationToken);
@@ -28,8 +37,50 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="requestJson">A serialized <see cref="TrialRequest"/>.</param>
         /// <param name="cancellationToken">Stops the trial.</param>
         /// <returns>The serialized <see cref="TrialResult"/>.</returns>
-        /// <exception cref="System.Text.Json.JsonException">The request is not valid JSON of a trial request.</exception>
-        public static string Run(string requestJson, CancellationToken cancellationToken = default) =>
-            SweepJson.Serialize(Run(SweepJson.Deserialize<TrialRequest>(requestJson), cancellationToken));
+        /// <exception cref="JsonException">The request is not valid JSON of a trial request: a required field
+        /// (<c>spec</c>, <c>data</c>, <c>settings</c>, <c>spec.candidate</c>, <c>spec.candidate.weight</c>,
+        /// <c>spec.candidate.bias</c>, <c>spec.evaluation</c>) is missing or null, or a value is out of range; the message
+        /// names the field.</exception>
+        public static string Run(string requestJson, CancellationToken cancellationToken = default)
+        {
+            var request = SweepJson.Deserialize<TrialRequest>(requestJson);
+            if (Missing(request) is string missing)
+            {
+                throw new JsonException($"The trial request JSON has no \"{missing}\" (required: spec, data and settings; spec.candidate with weight and bias, and spec.evaluation).");
+            }
+            string? invalid = Invalid(request.Spec.Evaluation.Validate, "spec.evaluation") ?? Invalid(request.Spec.Validate, "spec")
+                ?? Invalid(request.Settings.Validate, "settings");
+            if (invalid is not null)
+            {
+                throw new JsonException($"The trial request JSON has an invalid {invalid}.");
+            }
+            return SweepJson.Serialize(Run(request, cancellationToken));
+        }
+
+        /// <summary>The JSON path of the first required member that is null, or null.</summary>
+        private static string? Missing(TrialRequest request) =>
+            request.Spec is null ? "spec"
+            : request.Data is null ? "data"
+            : request.Settings is null ? "settings"
+            : request.Spec.Candidate is null ? "spec.candidate"
+            : request.Spec.Candidate.Weight is null ? "spec.candidate.weight"
+            : request.Spec.Candidate.Bias is null ? "spec.candidate.bias"
+            : request.Spec.Evaluation is null ? "spec.evaluation"
+            : null;
+
+        /// <summary>The field a validation rejects, as a JSON path with the reason, or null.</summary>
+        private static string? Invalid(Action validate, string path)
+        {
+            try
+            {
+                validate();
+                return null;
+            }
+            catch (ArgumentException e)
+            {
+                string field = e.ParamName is null ? path : $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(e.ParamName)}";
+                return $"\"{field}\": {e.Message.Split(" (Parameter")[0].TrimEnd('.')}";
+            }
+        }
     }
 }

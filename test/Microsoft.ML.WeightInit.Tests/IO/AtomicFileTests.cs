@@ -59,6 +59,34 @@ namespace Microsoft.ML.WeightInit.Tests.IO
         }
 
         [TestMethod]
+        public void AMissingDirectory_IsADirectoryNotFoundException_NamingTheTarget_NotTheTemporaryFile()
+        {
+            string path = Path.Combine(_directory, "missing", "model.pt");
+
+            var e = Assert.ThrowsExactly<DirectoryNotFoundException>(() => AtomicFile.WriteText(path, w => w.Write("x")));
+
+            StringAssert.Contains(e.Message, $"'{path}'");
+            StringAssert.Contains(e.Message, $"the directory '{Path.Combine(_directory, "missing")}' does not exist.");
+            Assert.DoesNotContain(".partial", e.Message);
+            Assert.IsInstanceOfType<DirectoryNotFoundException>(e.InnerException, "the system's exception is kept");
+            Assert.IsFalse(Directory.Exists(Path.Combine(_directory, "missing")));
+        }
+
+        [TestMethod]
+        public void ADirectoryThatIsAFile_IsAnIOException_NamingTheTarget_NotTheTemporaryFile()
+        {
+            string file = Path.Combine(_directory, "a.txt");
+            File.WriteAllText(file, "a file");
+            string path = Path.Combine(file, "model.pt");
+
+            var e = Assert.Throws<IOException>(() => AtomicFile.WriteText(path, w => w.Write("x")));
+
+            StringAssert.Contains(e.Message, $"'{path}'");
+            Assert.DoesNotContain(".partial", e.Message);
+            Assert.IsNotNull(e.InnerException);
+        }
+
+        [TestMethod]
         public void AComparisonReportFailingPartWay_KeepsThePreviousReport()
         {
             var summary = ComparisonSummary.Create(SyntheticComparison.ThreeSeeds());

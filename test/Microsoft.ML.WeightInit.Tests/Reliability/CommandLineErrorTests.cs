@@ -173,5 +173,62 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
                 return (process.ExitCode, output.ToString());
             }
         }
+
+        [TestMethod]
+        public void TrialWithAnEmptyRequest_NamesTheMissingField_AndTheRequestFile()
+        {
+            string request = Path.Combine(Path.GetTempPath(), $"weightinit-cli-request-{Guid.NewGuid():N}.json");
+            File.WriteAllText(request, "{}");
+            try
+            {
+                var (exitCode, output) = Run("trial", request);
+
+                AssertCleanFailure(exitCode, output, $"Error: Trial request '{request}': The trial request JSON has no \"spec\"");
+                Assert.DoesNotContain("Parameter 'location'", output);
+            }
+            finally
+            {
+                File.Delete(request);
+            }
+        }
+
+        [TestMethod]
+        public void TrialWithAnOutputInAMissingDirectory_NamesTheGivenPath_BeforeRunning()
+        {
+            string request = Path.Combine(Path.GetTempPath(), $"weightinit-cli-request-{Guid.NewGuid():N}.json");
+            File.WriteAllText(request, "{}");
+            try
+            {
+                var (exitCode, output) = Run("trial", request, "-o", "/nonexistent/results/r.json");
+
+                AssertCleanFailure(exitCode, output, "Error: --output '/nonexistent/results/r.json': directory '/nonexistent/results' does not exist.");
+                Assert.DoesNotContain(".partial", output);
+            }
+            finally
+            {
+                File.Delete(request);
+            }
+        }
+
+        [TestMethod]
+        [DataRow("train")]
+        [DataRow("init-stats")]
+        public void DataThatIsAFile_IsReportedAsAFile_NotAsAMissingDirectory(string command)
+        {
+            string file = Path.Combine(Path.GetTempPath(), $"weightinit-cli-data-{Guid.NewGuid():N}.idx");
+            File.WriteAllText(file, "not a directory");
+            try
+            {
+                var (exitCode, output) = Run(command, "--data", file);
+
+                AssertCleanFailure(exitCode, output, $"Error: '{file}' is a file; --data expects a directory of IDX files.");
+                Assert.DoesNotContain("does not exist", output);
+                StringAssert.DoesNotMatch(output, new Regex("^Data: ", RegexOptions.Multiline), "the arguments alone were wrong, yet data was loaded first");
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
     }
 }

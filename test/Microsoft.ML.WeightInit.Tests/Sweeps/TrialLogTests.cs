@@ -79,6 +79,126 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
         }
 
         [TestMethod]
+        public void CompleteButCorruptLastLine_IsAnError_NotDropped()
+        {
+            using (var log = TrialLog.Open(_path, Data))
+            {
+                log.Append(Result(1, TrialStatus.Completed));
+            }
+            File.AppendAllText(_path, "{\"kind\":\"trial\",\"trial\":{\"spec\":{\"cand\n");
+            byte[] before = File.ReadAllBytes(_path);
+
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => TrialLog.Open(_path, Data));
+
+            StringAssert.Contains(e.Message, _path);
+            StringAssert.Contains(e.Message, "line 3");
+            StringAssert.Contains(e.Message, "not valid JSON");
+            CollectionAssert.AreEqual(before, File.ReadAllBytes(_path), "the file was changed");
+        }
+
+        [TestMethod]
+        public void UnterminatedCompleteLastLine_IsKept_AndGivenItsNewline()
+        {
+            using (var log = TrialLog.Open(_path, Data))
+            {
+                log.Append(Result(1, TrialStatus.Completed));
+                log.Append(Result(2, TrialStatus.Completed));
+            }
+            File.WriteAllText(_path, File.ReadAllText(_path).TrimEnd('\n')); // a crash just before the last newline
+
+            using (var reopened = TrialLog.Open(_path, Data))
+            {
+                Assert.AreEqual(2, reopened.Results.Count);
+                Assert.IsNull(reopened.Repair);
+                reopened.Append(Result(3, TrialStatus.Completed));
+            }
+
+            using var again = TrialLog.Open(_path, Data);
+            Assert.AreEqual(3, again.Results.Count);
+        }
+
+        [TestMethod]
+        [DataRow("\"metrics\":null", "trial.metrics is missing or null", DisplayName = "metrics null")]
+        [DataRow("\"status\":\"Bogus\"", "trial.status is \"Bogus\"; expected one of Completed, Diverged, Failed", DisplayName = "unknown status")]
+        [DataRow("\"status\":7", "trial.status is 7; expected one of Completed, Diverged, Failed", DisplayName = "status out of range")]
+        [DataRow("\"microAccuracy\":7.5", "trial.metrics.microAccuracy is 7.5; expected a number in [0, 1]", DisplayName = "accuracy 7.5")]
+        [DataRow("\"macroAccuracy\":\"NaN\"", "trial.metrics.macroAccuracy is NaN; expected a number in [0, 1]", DisplayName = "accuracy NaN")]
+        [DataRow("\"logLoss\":-1", "trial.metrics.logLoss is -1; expected a finite number ≥ 0", DisplayName = "negative log-loss")]
+        [DataRow("\"logLoss\":\"Infinity\"", "trial.metrics.logLoss is Infinity; expected a finite number ≥ 0", DisplayName = "infinite log-loss")]
+        [DataRow("\"spec\":null", "trial.spec is missing or null", DisplayName = "spec null")]
+        [DataRow("\"epochs\":0", "trial.spec.epochs: A trial trains at least 1 epoch", DisplayName = "epochs 0")]
+        [DataRow("\"kind\":\"trail\"", "kind is \"trail\"; expected \"sweep\" or \"trial\"", DisplayName = "unknown kind")]
+        public void InvalidTrialRecord_IsAnError_NamingTheFileLineAndField(string replacement, string expected)
+        {
+            using (var log = TrialLog.Open(_path, Data))
+            {
+                log.Append(Result(1, TrialStatus.Completed));
+                log.Append(Result(2, TrialStatus.Completed));
+            }
+            var lines = File.ReadAllLines(_path);
+            string field = replacement[..(replacement.IndexOf(':', StringComparison.Ordinal) + 1)];
+            int at = lines[1].IndexOf(field, StringComparison.Ordinal);
+            Assert.IsGreaterThanOrEqualTo(0, at, $"no {field} in {lines[1]}");
+            lines[1] = lines[1][..at] + replacement + lines[1][ValueEnd(lines[1], at + field.Length)..];
+            File.WriteAllLines(_path, lines);
+
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => TrialLog.Open(_path, Data));
+
+            StringAssert.Contains(e.Message, $"Trial log '{_path}', line 2: {expected}");
+            Assert.DoesNotContain("Object reference", e.Message);
+        }
+
+        [TestMethod]
+        public void InvalidTrialRecord_AsTheCompleteLastLine_IsAnError()
+        {
+            using (var log = TrialLog.Open(_path, Data))
+            {
+                log.Append(Result(1, TrialStatus.Completed) with { Metrics = null });
+            }
+
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => TrialLog.Open(_path, Data));
+            StringAssert.Contains(e.Message, "line 2: trial.metrics is missing or null");
+        }
+
+        [TestMethod]
+        public void InvalidTrialRecord_AsAnUnterminatedLastLine_IsAnError_NotDroppedAsTorn()
+        {
+            using (var log = TrialLog.Open(_path, Data))
+            {
+                log.Append(Result(1, TrialStatus.Completed) with { Metrics = new EvaluationMetrics(7.5, 0.5, 1, 0) });
+            }
+            File.WriteAllText(_path, File.ReadAllText(_path).TrimEnd('\n'));
+
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => TrialLog.Open(_path, Data));
+            StringAssert.Contains(e.Message, "line 2: trial.metrics.microAccuracy is 7.5");
+        }
+
+        [TestMethod]
+        public void HeaderOfAnotherFormatVersion_IsRefused_NamingBothVersions()
+        {
+            TrialLog.Open(_path, Data).Dispose();
+            var lines = File.ReadAllLines(_path);
+            StringAssert.Contains(lines[0], $"\"version\":{TrialLog.Version}");
+            lines[0] = lines[0].Replace($"\"version\":{TrialLog.Version}", "\"version\":99", StringComparison.Ordinal);
+            File.WriteAllLines(_path, lines);
+
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => TrialLog.Open(_path, Data));
+
+            StringAssert.Contains(e.Message, _path);
+            StringAssert.Contains(e.Message, "format version 99");
+            StringAssert.Contains(e.Message, $"this library reads version {TrialLog.Version}");
+        }
+
+        [TestMethod]
+        public void TrialRecordBeforeTheHeader_IsAnError()
+        {
+            File.WriteAllText(_path, "{\"kind\":\"trial\"}\n");
+
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => TrialLog.Open(_path, Data));
+            StringAssert.Contains(e.Message, "line 1: a trial record before the sweep header");
+        }
+
+        [TestMethod]
         public void LogOfOtherData_IsRefused()
         {
             TrialLog.Open(_path, Data).Dispose();
@@ -109,6 +229,25 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
             Assert.AreEqual(result.Metrics, resultBack.Metrics);
             CollectionAssert.AreEqual(result.History.ToArray(), resultBack.History.ToArray());
             StringAssert.Contains(SweepJson.Serialize(result), "\"status\":\"Completed\"");
+        }
+
+        /// <summary>Where the JSON value starting at <paramref name="start"/> ends (a number, a string or an object; no
+        /// braces inside strings).</summary>
+        private static int ValueEnd(string json, int start)
+        {
+            if (json[start] != '{')
+            {
+                return json.IndexOfAny(new[] { ',', '}' }, start);
+            }
+            int depth = 0;
+            for (int i = start; ; i++)
+            {
+                depth += json[i] == '{' ? 1 : json[i] == '}' ? -1 : 0;
+                if (depth == 0)
+                {
+                    return i + 1;
+                }
+            }
         }
 
         internal static TrialResult Result(int seed, TrialStatus status) => new()
