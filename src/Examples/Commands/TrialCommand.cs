@@ -20,8 +20,8 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         public sealed class Settings : CommandSettings
         {
             /// <summary>Request file.</summary>
-            [CommandArgument(0, "<REQUEST>")]
-            [Description("File holding a JSON trial request, or - for standard input.")]
+            [CommandArgument(0, "[REQUEST]")]
+            [Description("File holding a JSON trial request; omitted: the request is read from standard input.")]
             public string Request { get; init; } = "-";
 
             /// <summary>Result file.</summary>
