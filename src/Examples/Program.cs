@@ -22,6 +22,7 @@ var app = new CommandApp<TrainCommand>();
 app.Configure(config =>
 {
     config.SetApplicationName("weightinit");
+    config.UseStrictParsing(); // an unknown or misspelled option is an error, not silently ignored
     config.AddCommand<TrainCommand>("train")
         .WithDescription("Train the MNIST CNN with one initializer and print the per-epoch table and ML.NET's metrics (the default command).");
     config.AddCommand<CompareCommand>("compare")

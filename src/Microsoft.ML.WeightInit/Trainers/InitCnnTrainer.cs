@@ -276,7 +276,7 @@ namespace Microsoft.ML.WeightInit.Trainers
             var label = inputSchema.LastOrDefault(c => c.Name == o.LabelColumnName);
             if (label.Name is null)
             {
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The input has no label column '{o.LabelColumnName}'.");
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The input has no label column '{o.LabelColumnName}'. Columns: {InputColumns.Available(inputSchema)}.");
             }
             if (!label.IsKey)
             {
@@ -286,7 +286,7 @@ namespace Microsoft.ML.WeightInit.Trainers
             var features = inputSchema.LastOrDefault(c => c.Name == o.FeatureColumnName);
             if (features.Name is null)
             {
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The input has no feature column '{o.FeatureColumnName}'.");
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The input has no feature column '{o.FeatureColumnName}'. Columns: {InputColumns.Available(inputSchema)}.");
             }
             if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
             {

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Scoring;
+using Microsoft.ML.WeightInit.Training;
 
 namespace Microsoft.ML.WeightInit.Trainers
 {
@@ -98,7 +99,7 @@ namespace Microsoft.ML.WeightInit.Trainers
             int size = Model.ImageShape.FeatureCount;
             if (column is null)
             {
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The input has no feature column '{FeatureColumnName}'.");
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The input has no feature column '{FeatureColumnName}'. Columns: {InputColumns.Available(inputSchema)}.");
             }
             if (column.Value.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single || vector.Size != size)
             {

@@ -95,11 +95,17 @@ namespace Microsoft.ML.WeightInit.Training
             var column = schema.GetColumnOrNull(name);
             if (column is null)
             {
-                string available = string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"));
                 throw new ArgumentOutOfRangeException(nameof(name),
-                    $"The input has no {role} column '{name}'. Columns: {available}.");
+                    $"The input has no {role} column '{name}'. Columns: {Available(schema)}.");
             }
             return column.Value;
         }
+
+        /// <summary>The visible columns, quoted and comma-separated, for errors about a missing column.</summary>
+        internal static string Available(DataViewSchema schema) =>
+            string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"));
+
+        /// <summary>The columns of a schema shape (as estimators see it), quoted and comma-separated.</summary>
+        internal static string Available(SchemaShape shape) => string.Join(", ", shape.Select(c => $"'{c.Name}'"));
     }
 }

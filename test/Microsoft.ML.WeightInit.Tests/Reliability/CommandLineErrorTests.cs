@@ -45,6 +45,8 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         [DataRow(new[] { "sweep", "--threads", "100000" }, "Error: --threads must be 0 (one per core) to", DisplayName = "sweep --threads 100000")]
         [DataRow(new[] { "--init", "zeros", "--plan", "weight=ones" }, "Error: --plan gives the whole initialization", DisplayName = "--init with --plan")]
         [DataRow(new[] { "--init", "xavier_uniform(gain=-1)" }, "gain must be ≥ 0", DisplayName = "negative xavier gain")]
+        [DataRow(new[] { "--sample", "--epoch", "1" }, "Error: Unknown option 'epoch'.", DisplayName = "misspelled option")]
+        [DataRow(new[] { "train", "--sample", "--train-rows", "10" }, "Error: Unknown option 'train-rows'.", DisplayName = "option of another command")]
         [DataRow(new[] { "nonsense-command" }, "Error: ", DisplayName = "unknown command")]
         public void AWrongArgument_PrintsOneErrorLine_AndExitsNonZero(string[] arguments, string expected)
         {

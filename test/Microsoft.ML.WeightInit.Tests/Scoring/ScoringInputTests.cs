@@ -27,7 +27,7 @@ namespace Microsoft.ML.WeightInit.Tests.Scoring
 
             var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Transform(data));
 
-            StringAssert.Contains(e.Message, "The input has no feature column 'Features'.");
+            StringAssert.Contains(e.Message, "The input has no feature column 'Features'. Columns: 'Pixels'.");
         }
 
         [TestMethod]
