@@ -24,15 +24,7 @@ namespace Microsoft.ML.WeightInit.Initializers
 
         /// <inheritdoc/>
         /// <exception cref="ArgumentException">gain is not finite, or negative.</exception>
-        public override void ValidateParameters()
-        {
-            RequireFinite("gain", Gain);
-            if (Gain < 0)
-            {
-                // PyTorch fails later, inside xavier_uniform_'s draw (an empty uniform range / a negative std).
-                throw new ArgumentException($"gain must be ≥ 0; got {TextFormSyntax.FormatValue(Gain)}.", "gain");
-            }
-        }
+        public override void ValidateParameters() => XavierStd.ValidateGain(Gain);
 
         /// <summary>The bound a for a weight shape.</summary>
         /// <param name="shape">Weight shape (≥ 2 dims, fan_in + fan_out &gt; 0).</param>
