@@ -7,7 +7,9 @@ namespace Microsoft.ML.WeightInit.IO
     /// <summary>
     /// Replaces a file only once its new content is complete: the content goes to a temporary file in the same
     /// directory, is flushed to disk, then renamed over the target (an atomic replace on one file system). A failure
-    /// or a kill part-way leaves the old file as it was; a failure also removes the temporary file. Every file this
+    /// or a kill part-way leaves the old file as it was; a failure also removes the temporary file. A symbolic link is
+    /// followed (its target is replaced, the link stays); the replacement keeps the old file's permissions; a device or
+    /// FIFO (e.g. <c>/dev/null</c>) is written into directly, as there is nothing to keep. Every file this
     /// library and its Examples app write (model zips through <c>SaveAtomically</c>, sweep leaderboards, comparison
     /// reports) goes through it.
     /// </summary>
@@ -27,19 +29,32 @@ namespace Microsoft.ML.WeightInit.IO
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
             ArgumentNullException.ThrowIfNull(write);
-            string full = Path.GetFullPath(path);
+            string full = FilePaths.FollowLinks(Path.GetFullPath(path));
             if (Directory.Exists(full))
             {
                 throw new IOException($"'{full}' is a directory; expected a file path.");
             }
+            if (File.Exists(full) && UnixFileType.IsSpecial(full))
+            {
+                // A device or FIFO (e.g. /dev/null) is written into: renaming over it would replace the device itself.
+                using var special = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                write(special);
+                return;
+            }
             string directory = Path.GetDirectoryName(full) ?? throw new IOException($"'{full}' has no directory.");
-            string temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
+            string name = Path.GetFileName(full);
+            // ".<name>.<32 hex>.partial" must stay within the 255 bytes of a file name even for a long name.
+            string temporary = Path.Combine(directory, $".{(name.Length > 200 ? name[..200] : name)}.{Guid.NewGuid():N}.partial");
             try
             {
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
                     write(stream);
                     stream.Flush(flushToDisk: true);
+                }
+                if (!OperatingSystem.IsWindows() && File.Exists(full))
+                {
+                    File.SetUnixFileMode(temporary, File.GetUnixFileMode(full)); // the replacement keeps the file's mode
                 }
                 File.Move(temporary, full, overwrite: true);
             }

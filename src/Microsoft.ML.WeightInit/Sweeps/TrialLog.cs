@@ -59,6 +59,8 @@ namespace Microsoft.ML.WeightInit.Sweeps
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
             string full = System.IO.Path.GetFullPath(path);
+            // The lock is taken on the real file: two sweeps reaching one log through different links must collide.
+            full = IO.FilePaths.FollowLinks(full);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
             FileStream lockFile;
             try

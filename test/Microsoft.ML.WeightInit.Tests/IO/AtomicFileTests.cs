@@ -52,6 +52,54 @@ namespace Microsoft.ML.WeightInit.Tests.IO
         }
 
         [TestMethod]
+        public void ASymbolicLink_IsFollowed_ItsTargetReplaced_TheLinkKept()
+        {
+            string target = Path.Combine(_directory, "v1.zip"), link = Path.Combine(_directory, "current.zip");
+            File.WriteAllText(target, "old");
+            File.CreateSymbolicLink(link, target);
+
+            AtomicFile.WriteText(link, w => w.Write("new"));
+
+            Assert.AreEqual("new", File.ReadAllText(target));
+            Assert.AreEqual(target, new FileInfo(link).LinkTarget, "the link was replaced by a file");
+        }
+
+        [TestMethod]
+        [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+        public void TheReplacement_KeepsTheOldFilesPermissions()
+        {
+            string path = Path.Combine(_directory, "secret.csv");
+            File.WriteAllText(path, "old");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+            AtomicFile.WriteText(path, w => w.Write("new"));
+
+            Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+
+        [TestMethod]
+        public void ADevice_IsWrittenInto_NotReplaced()
+        {
+            AtomicFile.WriteText("/dev/null", w => w.Write("discarded"));
+
+            Assert.IsTrue(UnixFileType.IsSpecial("/dev/null"), "/dev/null is no longer a device");
+            Assert.IsFalse(UnixFileType.IsSpecial(Path.Combine(_directory, "none")));
+            File.WriteAllText(Path.Combine(_directory, "regular"), "x");
+            Assert.IsFalse(UnixFileType.IsSpecial(Path.Combine(_directory, "regular")));
+            Assert.IsFalse(UnixFileType.IsSpecial(_directory));
+        }
+
+        [TestMethod]
+        public void ALongButLegalFileName_IsWritten()
+        {
+            string path = Path.Combine(_directory, new string('a', 240));
+
+            AtomicFile.WriteText(path, w => w.Write("x"));
+
+            Assert.AreEqual("x", File.ReadAllText(path));
+        }
+
+        [TestMethod]
         public void APathThatIsADirectory_IsAnIOExceptionNamingIt()
         {
             var e = Assert.ThrowsExactly<IOException>(() => AtomicFile.WriteText(_directory, w => w.Write("x")));

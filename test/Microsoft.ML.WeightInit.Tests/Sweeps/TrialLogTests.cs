@@ -42,6 +42,23 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
         }
 
         [TestMethod]
+        public void ASecondSweep_ReachingTheLogThroughASymbolicLink_IsRefused()
+        {
+            string link = _path + ".link";
+            File.CreateSymbolicLink(link, _path);
+            try
+            {
+                using var first = TrialLog.Open(_path, Data);
+                var e = Assert.ThrowsExactly<IOException>(() => TrialLog.Open(link, Data));
+                StringAssert.Contains(e.Message, "in use");
+            }
+            finally
+            {
+                File.Delete(link);
+            }
+        }
+
+        [TestMethod]
         public void TornLastLine_IsDropped_AndCutOffTheFile()
         {
             using (var log = TrialLog.Open(_path, Data))
