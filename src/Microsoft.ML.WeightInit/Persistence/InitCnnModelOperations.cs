@@ -39,6 +39,10 @@ namespace Microsoft.ML.WeightInit.Persistence
         {
             ArgumentNullException.ThrowIfNull(catalog);
             ArgumentException.ThrowIfNullOrEmpty(filePath);
+            if (Directory.Exists(filePath))
+            {
+                throw new FileNotFoundException($"Model file '{filePath}' is a directory; expected a model zip.", filePath);
+            }
             if (!File.Exists(filePath))
             {
                 throw new FileNotFoundException($"Model file not found: '{filePath}'.", filePath);
@@ -50,6 +54,12 @@ namespace Microsoft.ML.WeightInit.Persistence
             catch (Exception e) when (e is FormatException or InvalidDataException)
             {
                 throw new InvalidDataException($"Model file '{filePath}' cannot be loaded: {Describe(e)}", e);
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("legacy format", StringComparison.Ordinal))
+            {
+                // A zip, but not one ML.NET wrote (e.g. a PyTorch .pt file): ML.NET reports it as a "legacy format model".
+                throw new InvalidDataException($"Model file '{filePath}' is a zip but not an ML.NET model (ML.NET: {e.Message}). " +
+                    "A PyTorch state dict loads with mlContext.Model.ImportInitCnn.", e);
             }
             catch (NotSupportedException e)
             {

@@ -251,8 +251,7 @@ namespace Microsoft.ML.WeightInit.Trainers
             using var channel = host.Start("Training");
             var columns = new InputColumns(o.LabelColumnName, o.FeatureColumnName);
             using var train = TensorDataset.FromDataView(input, columns, shape, o.NormalizationMean, o.NormalizationStd);
-            using var validation = o.ValidationSet is null ? null
-                : TensorDataset.FromDataView(o.ValidationSet, columns, shape, o.NormalizationMean, o.NormalizationStd);
+            using var validation = o.ValidationSet is null ? null : ValidationData(o.ValidationSet, columns, shape);
             channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
                 $"InitCnn: {train.Count} training images ({shape.Channels}×{shape.Height}×{shape.Width}, {shape.Classes} classes), {validation?.Count ?? 0} validation images; initialization {settings.Initialization.TextForm}, seed {o.Seed}."));
             var outcome = TrainingLoop.Run(train, validation, settings, o.Progress,
@@ -299,6 +298,19 @@ namespace Microsoft.ML.WeightInit.Trainers
             return context.Transforms.CopyColumns(o.ScoreColumnName, o.FeatureColumnName)
                 .Append(context.Transforms.CopyColumns(o.PredictedLabelColumnName, o.LabelColumnName))
                 .GetOutputSchema(inputSchema);
+        }
+
+        /// <summary>The validation set's tensors; its errors (no rows, a missing label, a NaN) say they are about it.</summary>
+        private TensorDataset ValidationData(IDataView data, InputColumns columns, ImageShape shape)
+        {
+            try
+            {
+                return TensorDataset.FromDataView(data, columns, shape, _options.NormalizationMean, _options.NormalizationStd);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException($"In the validation set (Options.ValidationSet): {e.Message}", e);
+            }
         }
 
         private ImageShape CheckInput(DataViewSchema schema, string what)

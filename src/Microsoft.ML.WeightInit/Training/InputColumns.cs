@@ -38,6 +38,22 @@ namespace Microsoft.ML.WeightInit.Training
                     $"Feature column '{featureColumn}' is a vector of unknown size; expected a known size C·H·W (e.g. 784). Declare it with [VectorType(784)] or a schema definition.");
             }
             int size = vector.Size;
+            if (channels < 0 || height < 0 || width < 0)
+            {
+                throw new ArgumentOutOfRangeException(channels < 0 ? "ImageChannels" : height < 0 ? "ImageHeight" : "ImageWidth", string.Create(CultureInfo.InvariantCulture,
+                    $"ImageChannels, ImageHeight and ImageWidth must be 0 (taken from the feature column) or positive; got {channels}, {height}, {width}."));
+            }
+            if (channels > 0 && height == 0 && width == 0)
+            {
+                // Channels alone: square images of size / channels pixels each.
+                int side = size % channels == 0 ? (int)Math.Round(Math.Sqrt(size / channels)) : 0;
+                if (side == 0 || (long)channels * side * side != size)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(featureColumn), string.Create(CultureInfo.InvariantCulture,
+                        $"Feature column '{featureColumn}' has {size} values, which are not {channels} square images; give ImageHeight and ImageWidth too."));
+                }
+                return (channels, side, side);
+            }
             if (channels > 0 || height > 0 || width > 0)
             {
                 int c = channels > 0 ? channels : 1, h = height > 0 ? height : width, w = width > 0 ? width : height;

@@ -83,6 +83,20 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         }
 
         [TestMethod]
+        public void AZipThatIsNotAModel_OrADirectory_IsRejected_NamingThePath()
+        {
+            string pt = Path.Combine(s_directory, "net.pt");
+            File.WriteAllBytes(pt, StateDictFiles.Zip(StateDictFiles.MnistNet())); // a PyTorch state dict: a zip, not a model
+
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Model.LoadInitCnn(pt, out _));
+            StringAssert.Contains(e.Message, pt);
+            StringAssert.Contains(e.Message, "ImportInitCnn");
+
+            var d = Assert.ThrowsExactly<FileNotFoundException>(() => new MLContext().Model.LoadInitCnn(s_directory, out _));
+            StringAssert.Contains(d.Message, "is a directory");
+        }
+
+        [TestMethod]
         public void ABlobWithNaNWeights_IsRejected_NamingTheParameter()
         {
             var (metadata, tensors) = SmallModel();

@@ -120,8 +120,12 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
             var data = Train(256);
             var options = new InitCnnTrainer.Options { NumberOfEpochs = 1 };
             _ = ParameterCountArtifact;
-            using (_mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(data))
+            // Warm-up: the same work as the loop (fit, then evaluate, which the first version of this test left out), so
+            // that first-use allocations (allocator arenas, scoring buffers, JIT) are in the baseline, not the growth.
+            for (int i = 0; i < 2; i++)
             {
+                using var model = _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(data);
+                _ = _mlContext.MulticlassClassification.Evaluate(model.Transform(data));
             }
             GC.Collect();
             GC.WaitForPendingFinalizers();

@@ -54,6 +54,37 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
                 _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(keys.Transform(train)));
 
             StringAssert.Contains(e.Message, "missing or out-of-range key (0)");
+            StringAssert.StartsWith(e.Message, "In the validation set (Options.ValidationSet): ");
+        }
+
+        [TestMethod]
+        public void ImageSizeOptions_NegativeOrInconsistent_AreRejected_ChannelsAloneMeanSquareImages()
+        {
+            var rows = _mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(i => new RawDigit { Label = (uint)(i % 2), Features = new float[784] }));
+            var keyed = _mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(rows).Transform(rows);
+            InitCnnTransformer Fit(InitCnnTrainer.Options o) => _mlContext.MulticlassClassification.Trainers.InitCnn(o).Fit(keyed);
+
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Fit(new() { NumberOfEpochs = 1, ImageChannels = 1, ImageHeight = -28, ImageWidth = -28 }));
+            Assert.AreEqual("ImageHeight", e.ParamName);
+            e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Fit(new() { NumberOfEpochs = 1, ImageChannels = 3 }));
+            StringAssert.Contains(e.Message, "784 values, which are not 3 square images");
+
+            using var oneChannel = Fit(new() { NumberOfEpochs = 1, ImageChannels = 1 });   // 784 = 1 × 28 × 28
+            Assert.AreEqual((1, 28, 28), (oneChannel.Model.ImageShape.Channels, oneChannel.Model.ImageShape.Height, oneChannel.Model.ImageShape.Width));
+        }
+
+        [TestMethod]
+        public void AnEmptyValidationSet_IsRejected_NamingIt()
+        {
+            var train = _mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(i => new RawDigit { Label = (uint)(i % 5), Features = new float[784] }));
+            var keys = _mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(train);
+            var empty = keys.Transform(_mlContext.Data.LoadFromEnumerable(Array.Empty<RawDigit>()));
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, ValidationSet = empty };
+
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() =>
+                _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(keys.Transform(train)));
+
+            StringAssert.StartsWith(e.Message, "In the validation set (Options.ValidationSet): The data view has no rows");
         }
 
         [TestMethod]
