@@ -82,9 +82,14 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return ValidationResult.Error($"--seeds must be integers separated by commas, e.g. 1,2,3; got '{Seeds}'.");
                 }
-                if (SeedList.Distinct().Count() != SeedList.Count || Initializers.Distinct().Count() != Initializers.Count)
+                if (SeedList.GroupBy(x => x).FirstOrDefault(g => g.Count() > 1) is { } seed)
                 {
-                    return ValidationResult.Error("A seed or an initializer is listed twice.");
+                    return ValidationResult.Error($"--seeds lists seed {seed.Key} twice.");
+                }
+                // Compared by canonical text form: xavier_uniform, xavier_uniform(gain=1) and xavier_uniform(gain=1.0) are one scheme.
+                if (Initializers.GroupBy(t => WeightInitializer.Parse(t).TextForm).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                {
+                    return ValidationResult.Error($"--init lists {twice.Key} twice (as {string.Join(" and ", twice.Select(t => $"'{t}'"))}).");
                 }
                 if (TrainRows < 0 || TestRows < 0)
                 {

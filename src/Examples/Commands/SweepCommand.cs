@@ -221,14 +221,18 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 var (train, test) = location.Load(mlContext);
                 var metrics = mlContext.MulticlassClassification.Evaluate(best.Transform(test));
                 AnsiConsole.Write(MetricsTable.Create(metrics));
-                if (settings.SaveModel is not null)
+                if (settings.SaveModel is not null && result.StopReason == SweepStopReason.Cancelled)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[yellow]Cancelled: {settings.SaveModel} left as it was (the best model of an interrupted sweep is not saved; run the command again to resume).[/]");
+                }
+                else if (settings.SaveModel is not null)
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SaveModel))!);
                     mlContext.Model.SaveAtomically(best, train.Schema, settings.SaveModel); // never a partial zip
                     AnsiConsole.MarkupLineInterpolated($"Saved the best model to [bold]{settings.SaveModel}[/] (load it with mlContext.Model.LoadInitCnn).");
                 }
             }
-            if (settings.SaveModel is not null && result.BestModel is null)
+            if (settings.SaveModel is not null && result.BestModel is null && result.StopReason != SweepStopReason.Cancelled)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]Error: no model saved to {settings.SaveModel}: {(result.BestTrial is null ? "no trial completed" : "the best trial's network is not available (see the notes above)")}.[/]");
                 return 1;

@@ -85,11 +85,20 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 ValidationSet = data.Test,
                 CancellationToken = cancellationToken,
             }.UsePlan(plan);
-            var model = TrainingProgressBar.Run(settings.Epochs, progress =>
+            InitCnnTransformer model;
+            try
             {
-                options.Progress = progress;
-                return mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(data.Train);
-            });
+                model = TrainingProgressBar.Run(settings.Epochs, progress =>
+                {
+                    options.Progress = progress;
+                    return mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(data.Train);
+                });
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                AnsiConsole.MarkupLine("[yellow]Cancelled (Ctrl+C): training stopped after the current batch; no model.[/]");
+                return 130;
+            }
 
             AnsiConsole.Write(EpochTable.Create(model.Model.History));
             var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(data.Test));

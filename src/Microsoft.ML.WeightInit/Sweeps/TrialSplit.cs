@@ -48,16 +48,31 @@ namespace Microsoft.ML.WeightInit.Sweeps
                         "The sweep scores on a validation set (SweepEvaluation.ValidationSet) but the trial runner was given none."));
                     break;
             }
-            var trainTensors = TensorDataset.FromDataView(train, columns, shape, settings.NormalizationMean, settings.NormalizationStd);
+            var trainTensors = Tensors(train, "training", columns, shape, settings, evaluation, fold);
             try
             {
-                var validationTensors = TensorDataset.FromDataView(validation, columns, shape, settings.NormalizationMean, settings.NormalizationStd);
+                var validationTensors = Tensors(validation, "validation", columns, shape, settings, evaluation, fold);
                 return new TrialSplit(KeyOf(evaluation, fold), trainTensors, validationTensors, validation);
             }
             catch
             {
                 trainTensors.Dispose();
                 throw;
+            }
+        }
+
+        /// <summary>One side of the split as tensors; an error (an empty side, above all) names the evaluation that made it.</summary>
+        private static TensorDataset Tensors(IDataView rows, string side, InputColumns columns, ImageShape shape, TrialRunnerSettings settings,
+            SweepEvaluation evaluation, int fold)
+        {
+            try
+            {
+                return TensorDataset.FromDataView(rows, columns, shape, settings.NormalizationMean, settings.NormalizationStd);
+            }
+            catch (InvalidOperationException e)
+            {
+                string where = evaluation.Kind == SweepEvaluationKind.CrossValidation ? $"{evaluation.TextForm}, fold {fold}" : evaluation.TextForm;
+                throw new InvalidOperationException($"The {side} rows of {where}: {e.Message} Use a smaller validation fraction, fewer folds or more rows.", e);
             }
         }
 

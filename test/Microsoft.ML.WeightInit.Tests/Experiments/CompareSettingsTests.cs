@@ -39,7 +39,9 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
         {
             CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, new CompareCommand.Settings { Seeds = "1, 2,3" }.SeedList.ToArray());
             Assert.IsFalse(new CompareCommand.Settings { Seeds = "1,x" }.Validate().Successful);
-            Assert.IsFalse(new CompareCommand.Settings { Seeds = "1,1" }.Validate().Successful);
+            StringAssert.Contains(new CompareCommand.Settings { Seeds = "1,1" }.Validate().Message, "seed 1 twice");
+            StringAssert.Contains(new CompareCommand.Settings { Init = new[] { "xavier_uniform, xavier_uniform(gain=1.0)" } }.Validate().Message,
+                "'xavier_uniform' and 'xavier_uniform(gain=1.0)'");
             Assert.IsFalse(new CompareCommand.Settings { Init = new[] { "no_such_scheme" } }.Validate().Successful);
         }
 
