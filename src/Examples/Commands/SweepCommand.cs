@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel;
 using System.Globalization;
 using System.IO;
@@ -174,8 +175,26 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 }
                 catch (Exception e) when (e is FormatException or ArgumentException)
                 {
-                    return ValidationResult.Error(e.Message);
+                    return ValidationResult.Error(CommandLineMessage(e));
                 }
+            }
+
+            /// <summary>The library's parameter names, as the options that set them.</summary>
+            private static readonly Dictionary<string, string> OptionOf = new()
+            {
+                ["minEpochs"] = "--min-epochs", ["maxEpochs"] = "-e/--epochs", ["reductionFactor"] = "--eta",
+                ["stepsPerRange"] = "--steps", ["numberOfCandidates"] = "-n/--candidates", ["Seeds"] = "--seeds",
+            };
+
+            /// <summary>An error of the sweep API, worded for the command line: the option instead of the parameter.</summary>
+            private static string CommandLineMessage(Exception e)
+            {
+                if (e is not ArgumentException { ParamName: { } name } a || !OptionOf.TryGetValue(name, out string? option))
+                {
+                    return e.Message;
+                }
+                string text = a.Message.Split(" (Parameter", 2)[0];
+                return a is ArgumentOutOfRangeException { ActualValue: { } value } ? $"{option}: {text} Got {value}." : $"{option}: {text}";
             }
         }
 

@@ -47,6 +47,9 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         [DataRow(new[] { "--init", "xavier_uniform(gain=-1)" }, "gain must be ≥ 0", DisplayName = "negative xavier gain")]
         [DataRow(new[] { "--sample", "--epoch", "1" }, "Error: Unknown option 'epoch'.", DisplayName = "misspelled option")]
         [DataRow(new[] { "train", "--sample", "--train-rows", "10" }, "Error: Unknown option 'train-rows'.", DisplayName = "option of another command")]
+        [DataRow(new[] { "sweep", "--tuner", "halving", "--eta", "1" }, "Error: --eta: The reduction factor must be at least 2. Got 1.", DisplayName = "sweep --eta 1")]
+        [DataRow(new[] { "sweep", "-n", "0" }, "Error: -n/--candidates: Draw at least one candidate. Got 0.", DisplayName = "sweep -n 0")]
+        [DataRow(new[] { "sweep", "--tuner", "halving", "--min-epochs", "3", "-e", "1" }, "Error: -e/--epochs: Need 1 ≤ minEpochs ≤ maxEpochs; got 3 and 1.", DisplayName = "sweep --min-epochs above -e")]
         [DataRow(new[] { "nonsense-command" }, "Error: ", DisplayName = "unknown command")]
         public void AWrongArgument_PrintsOneErrorLine_AndExitsNonZero(string[] arguments, string expected)
         {
