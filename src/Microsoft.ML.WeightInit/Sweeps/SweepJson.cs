@@ -46,5 +46,21 @@ namespace Microsoft.ML.WeightInit.Sweeps
             options.MakeReadOnly(populateMissingResolver: true);
             return options;
         }
+
+        /// <summary>Runs a record's validation; when it rejects a field, returns that field as a JSON path under
+        /// <paramref name="path"/> (camelCase, as serialized) and the reason without its final period, else null.</summary>
+        internal static (string Field, string Reason)? RejectedField(Action validate, string path)
+        {
+            try
+            {
+                validate();
+                return null;
+            }
+            catch (ArgumentException e)
+            {
+                string field = e.ParamName is null ? path : $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(e.ParamName)}";
+                return (field, e.Message.Split(" (Parameter")[0].TrimEnd('.'));
+            }
+        }
     }
 }

@@ -293,21 +293,9 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 $"trial.metrics.{name} is {value.ToString("R", CultureInfo.InvariantCulture)}; expected {expected}";
         }
 
-        /// <summary>The message of the <see cref="ArgumentException"/> a validation throws, prefixed with the JSON path
-        /// of the field it names, or null.</summary>
-        private static string? Invalid(Action validate, string path)
-        {
-            try
-            {
-                validate();
-                return null;
-            }
-            catch (ArgumentException e)
-            {
-                string field = e.ParamName is null ? path : $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(e.ParamName)}";
-                return $"{field}: {e.Message.Split(" (Parameter")[0].TrimEnd('.')}";
-            }
-        }
+        /// <summary>The field a validation rejects, with the reason, or null.</summary>
+        private static string? Invalid(Action validate, string path) =>
+            SweepJson.RejectedField(validate, path) is { } r ? $"{r.Field}: {r.Reason}" : null;
 
         /// <summary>A JSON error without System.Text.Json's line numbers (a log line is one JSON line) and final period.</summary>
         private static string Describe(JsonException e)

@@ -68,19 +68,8 @@ namespace Microsoft.ML.WeightInit.Sweeps
             : request.Spec.Evaluation is null ? "spec.evaluation"
             : null;
 
-        /// <summary>The field a validation rejects, as a JSON path with the reason, or null.</summary>
-        private static string? Invalid(Action validate, string path)
-        {
-            try
-            {
-                validate();
-                return null;
-            }
-            catch (ArgumentException e)
-            {
-                string field = e.ParamName is null ? path : $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(e.ParamName)}";
-                return $"\"{field}\": {e.Message.Split(" (Parameter")[0].TrimEnd('.')}";
-            }
-        }
+        /// <summary>The field a validation rejects, as a quoted JSON path with the reason, or null.</summary>
+        private static string? Invalid(Action validate, string path) =>
+            SweepJson.RejectedField(validate, path) is { } r ? $"\"{r.Field}\": {r.Reason}" : null;
     }
 }
