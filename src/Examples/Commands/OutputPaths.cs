@@ -9,25 +9,36 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
     /// </summary>
     public static class OutputPaths
     {
-        /// <summary>Checks a directory the command writes files into.</summary>
+        /// <summary>Checks a directory the command writes files into (created when missing).</summary>
         /// <param name="option">The option, e.g. <c>--out</c>.</param>
-        /// <param name="path">The directory.</param>
-        /// <returns>null, or the error naming the option and the path.</returns>
+        /// <param name="path">The directory, as given.</param>
+        /// <returns>null, or the error naming the option and the path as given.</returns>
         public static string? CheckDirectory(string option, string path)
         {
             string full = Path.GetFullPath(path);
-            return File.Exists(full) ? $"{option} '{full}' is a file; expected a directory." : Probe(option, full, full);
+            return File.Exists(full) ? $"{option} '{path}' is a file; expected a directory." : Probe(option, path, full);
         }
 
         /// <summary>Checks a file the command creates or replaces.</summary>
         /// <param name="option">The option, e.g. <c>--csv</c>.</param>
-        /// <param name="path">The file.</param>
-        /// <returns>null, or the error naming the option and the path.</returns>
-        public static string? CheckFile(string option, string path)
+        /// <param name="path">The file, as given.</param>
+        /// <param name="createDirectory">Create its directory when missing (else a missing directory is the error).</param>
+        /// <returns>null, or the error naming the option and the path as given.</returns>
+        public static string? CheckFile(string option, string path, bool createDirectory = true)
         {
             string full = Path.GetFullPath(path);
-            return Directory.Exists(full) ? $"{option} '{full}' is a directory; expected a file path."
-                : Probe(option, full, Path.GetDirectoryName(full)!);
+            if (Directory.Exists(full))
+            {
+                return $"{option} '{path}' is a directory; expected a file path.";
+            }
+            string directory = Path.GetDirectoryName(full)!;
+            if (!createDirectory && !Directory.Exists(directory))
+            {
+                return File.Exists(directory)
+                    ? $"{option} '{path}': '{directory}' is a file, not a directory."
+                    : $"{option} '{path}': directory '{directory}' does not exist.";
+            }
+            return Probe(option, path, directory);
         }
 
         private static string? Probe(string option, string path, string directory)

@@ -35,6 +35,13 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         [Description("libtorch threads; 0 = one per core. Default: 0.")]
         public int Threads { get; init; }
 
+        /// <summary>The check of <c>--threads</c>, shared by every command that trains.</summary>
+        /// <returns>null, or the error.</returns>
+        public static string? ThreadsError(int threads) =>
+            threads < 0 || threads > Environment.ProcessorCount
+                ? $"--threads must be 0 (one per core) to {Environment.ProcessorCount} (the cores of this machine); got {threads}."
+                : null;
+
         /// <summary>Checks the data options (<see cref="DataSettings.Validate"/>), then the numbers.</summary>
         /// <returns>Success, or the error to print, naming the option.</returns>
         public override ValidationResult Validate() =>
@@ -43,8 +50,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             : BatchSize < 1 ? ValidationResult.Error("--batch-size must be at least 1.")
             : !(LearningRate > 0 && LearningRate <= float.MaxValue) ? ValidationResult.Error("--lr must be a positive number (at most 3.4E+38).")
             : !(Momentum >= 0 && Momentum < 1) ? ValidationResult.Error("--momentum must be in [0, 1).")
-            : Threads < 0 || Threads > Environment.ProcessorCount
-                ? ValidationResult.Error($"--threads must be 0 (one per core) to {Environment.ProcessorCount} (the cores of this machine); got {Threads}.")
+            : ThreadsError(Threads) is { } threads ? ValidationResult.Error(threads)
             : ValidationResult.Success();
     }
 }

@@ -153,9 +153,9 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return ValidationResult.Error($"--batch-size must be at least 1; got {BatchSize}.");
                 }
-                if (Threads < 0 || Threads > Environment.ProcessorCount)
+                if (SgdSettings.ThreadsError(Threads) is { } threads)
                 {
-                    return ValidationResult.Error($"--threads must be 0 (one per core) to {Environment.ProcessorCount} (the cores of this machine); got {Threads}.");
+                    return ValidationResult.Error(threads);
                 }
                 if (TrainRows < 0 || TestRows < 0)
                 {

@@ -40,20 +40,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                         ? $"<REQUEST> '{Request}' is a directory; expected a file holding a JSON trial request."
                         : $"<REQUEST> '{Request}' does not exist.");
                 }
-                if (Output is not null)
+                // A trial worker writes where it is told: a missing directory is an error, not created.
+                if (Output is not null && OutputPaths.CheckFile("--output", Output, createDirectory: false) is { } error)
                 {
-                    string full = Path.GetFullPath(Output);
-                    if (Directory.Exists(full))
-                    {
-                        return ValidationResult.Error($"--output '{Output}' is a directory; expected a file path.");
-                    }
-                    string? directory = Path.GetDirectoryName(full);
-                    if (directory is not null && !Directory.Exists(directory))
-                    {
-                        return ValidationResult.Error(File.Exists(directory)
-                            ? $"--output '{Output}': '{directory}' is a file, not a directory."
-                            : $"--output '{Output}': directory '{directory}' does not exist.");
-                    }
+                    return ValidationResult.Error(error);
                 }
                 return ValidationResult.Success();
             }
