@@ -49,6 +49,15 @@ namespace Microsoft.ML.WeightInit.Networks
             ("fc2.weight", new long[] { shape.Classes, 500 }), ("fc2.bias", new long[] { shape.Classes }),
         };
 
+        /// <summary>The forward pass as a list of steps (what <see cref="forward"/> computes before log-softmax), for
+        /// exporters: conv1, ReLU, pool, conv2, ReLU, pool, flatten, fc1, ReLU, fc2.</summary>
+        internal static IReadOnlyList<LayerStep> Steps { get; } = new[]
+        {
+            LayerStep.Conv(nameof(conv1), 5), LayerStep.Relu, LayerStep.Pool(2),
+            LayerStep.Conv(nameof(conv2), 5), LayerStep.Relu, LayerStep.Pool(2),
+            LayerStep.Flatten, LayerStep.Linear(nameof(fc1)), LayerStep.Relu, LayerStep.Linear(nameof(fc2)),
+        };
+
         /// <summary>The four layers in PyTorch's construction order: conv1, conv2, fc1, fc2.</summary>
         public IReadOnlyList<IParameterizedLayer> Layers => new IParameterizedLayer[] { conv1, conv2, fc1, fc2 };
 
