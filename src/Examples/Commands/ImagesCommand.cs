@@ -103,7 +103,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             AnsiConsole.MarkupLineInterpolated($"Saved {zip} ({new FileInfo(zip).Length / 1e6:F2} MB) in {saveSeconds:F2} s; loaded it with plain mlContext.Model.Load in {watch.Elapsed.TotalSeconds:F2} s (the zip holds the network as ONNX: ONNX Runtime scores it)");
             string onnx = Path.Combine(root, "model.onnx");
             cnn.Model.ExportOnnx(onnx);
-            AnsiConsole.MarkupLineInterpolated($"Exported the network alone to {onnx} ({new FileInfo(onnx).Length / 1e6:F2} MB, ONNX opset 13: input Features [N, 784] raw pixels, outputs Score [N, 10] and PredictedIndex [N])");
+            AnsiConsole.MarkupLineInterpolated($"Exported the network alone to {onnx} ({new FileInfo(onnx).Length / 1e6:F2} MB, ONNX opset 13: input Features [[N, 784]] raw pixels, outputs Score [[N, 10]] and PredictedIndex [[N]])");
 
             var engine = loadContext.Model.CreatePredictionEngine<DigitFile, DigitFilePrediction>(loaded);
             var original = mlContext.Model.CreatePredictionEngine<DigitFile, DigitFilePrediction>(model);

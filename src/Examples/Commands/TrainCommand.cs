@@ -45,7 +45,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             /// <summary>ONNX file to write.</summary>
             [CommandOption("--export-onnx <PATH>")]
-            [Description("Export the trained network as an ONNX model (input Features [N, C·H·W] raw pixels; outputs Score [N, K], PredictedIndex [N]).")]
+            [Description("Export the trained network as an ONNX model (input Features [[N, C·H·W]] raw pixels; outputs Score [[N, K]], PredictedIndex [[N]]).")]
             public string? ExportOnnx { get; init; }
 
             /// <summary>Checks the data directory, the initializer texts and the numbers, before any data is loaded.</summary>

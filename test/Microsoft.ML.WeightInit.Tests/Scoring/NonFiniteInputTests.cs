@@ -16,7 +16,7 @@ namespace Microsoft.ML.WeightInit.Tests.Scoring
     {
         [TestMethod]
         [DataRow(float.NaN, "NaN")]
-        [DataRow(float.PositiveInfinity, "∞")]
+        [DataRow(float.PositiveInfinity, "Infinity")]
         public void ANonFinitePixel_InTransformAndEvaluate_IsAnErrorNamingTheRow(float bad, string shown)
         {
             var mlContext = SampleModel.MLContext;
