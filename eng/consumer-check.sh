@@ -2,6 +2,9 @@
 # Consumer check: packs Microsoft.ML.WeightInit, creates a brand-new console app in a temporary directory that
 # references the package from a local folder feed (the machine's NuGet sources serve the dependencies), trains on
 # the bundled sample and saves a model zip, then loads it in a second process and predicts (eng/consumer/Program.cs).
+# Then a scoring-only app (eng/consumer-scorer) that references only Microsoft.ML, Microsoft.ML.OnnxTransformer and
+# Microsoft.ML.OnnxRuntime (no WeightInit, no TorchSharp in its output folder: checked) loads the 10-class zip and a
+# 26-class one in a third and fourth process and checks scores bit for bit, PredictedLabel values and metrics.
 # Exits 0 when every step passed. Leaves the repository's bin/obj and the NuGet cache as they were.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,4 +59,34 @@ step "training and saving (process 1)"
 dotnet "$app" train "$work/model.zip"
 step "loading and predicting (process 2)"
 dotnet "$app" predict "$work/model.zip"
+step "creating the scoring-only app in $work/scorer (Microsoft.ML + OnnxTransformer + OnnxRuntime only)"
+props="$root/eng/Versions.props"
+v() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$props"; }
+mkdir -p "$work/scorer"
+cp "$root/eng/consumer-scorer/Program.cs" "$work/scorer/Program.cs"
+cat >"$work/scorer/Scorer.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Microsoft.ML" Version="$(v MicrosoftMLVersion)" />
+    <PackageReference Include="Microsoft.ML.OnnxTransformer" Version="$(v MicrosoftMLOnnxTransformerVersion)" />
+    <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="$(v MicrosoftMLOnnxRuntimeVersion)" />
+  </ItemGroup>
+</Project>
+XML
+(cd "$work/scorer" && dotnet build -c Release -nologo -v q >"$work/scorer-build.log" 2>&1) || { cat "$work/scorer-build.log"; exit 1; }
+out="$work/scorer/bin/Release/net10.0"
+if find "$out" -iname '*torch*' -o -iname '*WeightInit*' | grep -q .; then
+  echo "consumer check: the scoring-only app's output folder holds TorchSharp or WeightInit files:"; find "$out" -iname '*torch*' -o -iname '*WeightInit*'; exit 1
+fi
+step "scoring-only app: output folder has no TorchSharp/libtorch and no Microsoft.ML.WeightInit ($(du -sh "$out" | cut -f1))"
+for model in "$work/model.zip" "$work/letters.zip"; do
+  step "scoring $(basename "$model") in a new process that has only ML.NET + ONNX Runtime"
+  dotnet "$out/Scorer.dll" "$model"
+done
 step "passed"

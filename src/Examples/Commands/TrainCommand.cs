@@ -1,9 +1,11 @@
 using System;
+using System.IO;
 using System.ComponentModel;
 using System.Globalization;
 using System.Threading;
 using Microsoft.ML.WeightInit.Examples.Output;
 using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Trainers;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -36,6 +38,16 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Seed of initialization and shuffling. Default: 1.")]
             public int Seed { get; init; } = InitCnnTrainer.Defaults.Seed;
 
+            /// <summary>Model zip to write (plain ML.NET loads it with Microsoft.ML.OnnxTransformer + OnnxRuntime).</summary>
+            [CommandOption("--save-model <PATH>")]
+            [Description("Save the trained model as an ML.NET model zip (scored by ONNX Runtime; plain mlContext.Model.Load loads it without this package; mlContext.Model.LoadInitCnn restores the InitCnn transformer).")]
+            public string? SaveModel { get; init; }
+
+            /// <summary>ONNX file to write.</summary>
+            [CommandOption("--export-onnx <PATH>")]
+            [Description("Export the trained network as an ONNX model (input Features [[N, C·H·W]] raw pixels; outputs Score [[N, K]], PredictedIndex [[N]]).")]
+            public string? ExportOnnx { get; init; }
+
             /// <summary>Checks the data directory, the initializer texts and the numbers, before any data is loaded.</summary>
             public override ValidationResult Validate()
             {
@@ -46,6 +58,13 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 if (Plan is not null && (Init is not null || Bias is not null))
                 {
                     return ValidationResult.Error("--plan gives the whole initialization: use it without --init and --bias (e.g. --plan \"weight=zeros; bias=zeros\").");
+                }
+                foreach (var (option, path) in new[] { ("--save-model", SaveModel), ("--export-onnx", ExportOnnx) })
+                {
+                    if (path is not null && OutputPaths.CheckFile(option, path) is { } pathError)
+                    {
+                        return ValidationResult.Error(pathError);
+                    }
                 }
                 string? error = null;
                 if ((Init is not null && !WeightInitializer.TryParse(Init, out _, out error)) ||
@@ -104,6 +123,18 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(data.Test));
             AnsiConsole.Write(MetricsTable.Create(metrics));
             AnsiConsole.Write(ConfusionTable.Create(metrics.ConfusionMatrix));
+            if (settings.SaveModel is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SaveModel))!);
+                mlContext.Model.SaveAtomically(model, data.Train.Schema, settings.SaveModel); // never a partial zip
+                AnsiConsole.MarkupLineInterpolated($"Saved the model to [bold]{settings.SaveModel}[/] ({new FileInfo(settings.SaveModel).Length / 1e6:F2} MB; plain mlContext.Model.Load needs only Microsoft.ML, Microsoft.ML.OnnxTransformer and Microsoft.ML.OnnxRuntime).");
+            }
+            if (settings.ExportOnnx is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ExportOnnx))!);
+                model.Model.ExportOnnx(settings.ExportOnnx);
+                AnsiConsole.MarkupLineInterpolated($"Exported the network to [bold]{settings.ExportOnnx}[/] ({new FileInfo(settings.ExportOnnx).Length / 1e6:F2} MB, ONNX opset 13).");
+            }
             return 0;
         }
 

@@ -49,6 +49,15 @@ namespace Microsoft.ML.WeightInit.Networks
             ("fc2.weight", new long[] { shape.Classes, 500 }), ("fc2.bias", new long[] { shape.Classes }),
         };
 
+        /// <summary>The forward pass as a list of steps (what <see cref="forward"/> computes before log-softmax), for
+        /// exporters: conv1, ReLU, pool, conv2, ReLU, pool, flatten, fc1, ReLU, fc2.</summary>
+        internal static IReadOnlyList<LayerStep> Steps { get; } = new[]
+        {
+            LayerStep.Conv(nameof(conv1), 5), LayerStep.Relu, LayerStep.Pool(2),
+            LayerStep.Conv(nameof(conv2), 5), LayerStep.Relu, LayerStep.Pool(2),
+            LayerStep.Flatten, LayerStep.Linear(nameof(fc1)), LayerStep.Relu, LayerStep.Linear(nameof(fc2)),
+        };
+
         /// <summary>The four layers in PyTorch's construction order: conv1, conv2, fc1, fc2.</summary>
         public IReadOnlyList<IParameterizedLayer> Layers => new IParameterizedLayer[] { conv1, conv2, fc1, fc2 };
 
@@ -74,31 +83,6 @@ namespace Microsoft.ML.WeightInit.Networks
             x = x.reshape(x.shape[0], -1);
             x = F.relu(fc1.forward(x));
             return F.log_softmax(fc2.forward(x), 1).MoveToOuterDisposeScope();
-        }
-
-        /// <summary>
-        /// The forward pass of <see cref="forward"/>, computed so that an image's output is the same, bit for bit,
-        /// whatever batch it is scored in (alone in a <c>PredictionEngine</c>, among 256 in <c>Transform</c>, or
-        /// after a model zip round trip): the convolutions run on the batch (their kernels compute each image
-        /// alone), the fully connected layers as one matrix–vector product per image, because a matrix product's
-        /// kernel and blocking depend on the number of rows and change the rounding of small batches.
-        /// </summary>
-        /// <param name="input">A batch of normalized images, N × C × H × W.</param>
-        /// <returns>N × K log-probabilities.</returns>
-        public Tensor ForwardPerImage(Tensor input)
-        {
-            ArgumentNullException.ThrowIfNull(input);
-            using var scope = NewDisposeScope();
-            var x = F.max_pool2d(F.relu(conv1.forward(input)), 2, 2);
-            x = F.max_pool2d(F.relu(conv2.forward(x)), 2, 2);
-            x = x.reshape(x.shape[0], -1);
-            var rows = new Tensor[x.shape[0]];
-            for (int i = 0; i < rows.Length; i++)
-            {
-                var hidden = F.relu(addmv(fc1.Bias, fc1.Weight, x[i], 1, 1));
-                rows[i] = addmv(fc2.Bias, fc2.Weight, hidden, 1, 1);
-            }
-            return F.log_softmax(stack(rows), 1).MoveToOuterDisposeScope();
         }
 
         /// <summary>Forward pass that also returns every layer's pre-activation output (for diagnostics).</summary>

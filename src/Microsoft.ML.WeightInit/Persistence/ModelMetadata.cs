@@ -1,39 +1,30 @@
 using System.Collections.Generic;
+using Microsoft.ML.WeightInit.Scoring;
 using Microsoft.ML.WeightInit.Training;
 
 namespace Microsoft.ML.WeightInit.Persistence
 {
     /// <summary>
-    /// Everything about a trained InitCnn model except its weights, as stored (JSON) in the model blob. Readers
-    /// ignore properties they do not know, so later versions may add some; renaming or removing one needs a new
-    /// <see cref="ModelFormat.Version"/>.
+    /// Everything about a trained InitCnn model except its weights, as stored in the ONNX model's
+    /// <c>metadata_props</c> (one entry per section, see <see cref="OnnxFormat"/>). Readers ignore JSON properties they
+    /// do not know, so later versions may add some; renaming or removing one needs a new
+    /// <see cref="OnnxFormat.Version"/>.
     /// </summary>
     internal sealed class ModelMetadata
     {
-        public string Format { get; set; } = ModelFormat.Name;
-
-        public int FormatVersion { get; set; } = ModelFormat.Version;
+        public int FormatVersion { get; set; } = OnnxFormat.Version;
 
         /// <summary>Version of the library that wrote the file (informational).</summary>
         public string LibraryVersion { get; set; } = "";
 
-        public int Channels { get; set; }
+        public ImageRecord Image { get; set; } = new();
 
-        public int Height { get; set; }
+        public NormalizationRecord Normalization { get; set; } = new();
 
-        public int Width { get; set; }
+        public ColumnsRecord Columns { get; set; } = new();
 
-        public int Classes { get; set; }
-
-        public float NormalizationMean { get; set; }
-
-        public float NormalizationStd { get; set; }
-
-        public string FeatureColumnName { get; set; } = "";
-
-        public string ScoreColumnName { get; set; } = "";
-
-        public string PredictedLabelColumnName { get; set; } = "";
+        /// <summary>The training label's key values; PredictedLabel carries them.</summary>
+        public LabelKeyValues LabelKeyValues { get; set; } = new("UInt32", System.Array.Empty<string>());
 
         /// <summary>The convolution path the model was trained with.</summary>
         public string ConvolutionPath { get; set; } = "";
@@ -41,6 +32,36 @@ namespace Microsoft.ML.WeightInit.Persistence
         public TrainingRecord Training { get; set; } = new();
 
         public List<EpochMetrics> History { get; set; } = new();
+    }
+
+    /// <summary>Input images (C × H × W) and the number of classes K.</summary>
+    internal sealed class ImageRecord
+    {
+        public int Channels { get; set; }
+
+        public int Height { get; set; }
+
+        public int Width { get; set; }
+
+        public int Classes { get; set; }
+    }
+
+    /// <summary>(x − Mean) / Std is applied to every feature value inside the graph.</summary>
+    internal sealed class NormalizationRecord
+    {
+        public float Mean { get; set; }
+
+        public float Std { get; set; }
+    }
+
+    /// <summary>The ML.NET columns the transformer reads and writes.</summary>
+    internal sealed class ColumnsRecord
+    {
+        public string Features { get; set; } = "";
+
+        public string Score { get; set; } = "";
+
+        public string PredictedLabel { get; set; } = "";
     }
 
     /// <summary>The training protocol, with initializers as text forms.</summary>
@@ -62,9 +83,6 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         /// <summary>The convolution path the caller asked for, or null (verified automatically).</summary>
         public string? ConvolutionPath { get; set; }
-
-        /// <summary>The whole initialization plan's text form (InitializerPlan.Parse reads it back).</summary>
-        public string InitializationPlan { get; set; } = "";
 
         public bool ZeroLastLayer { get; set; }
 

@@ -1,36 +1,53 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Reflection;
-using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Google.Protobuf;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Networks;
+using Microsoft.ML.WeightInit.Scoring;
 using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.ML.WeightInit.Training;
+using Onnx;
 
 namespace Microsoft.ML.WeightInit.Persistence
 {
-    /// <summary>An <see cref="InitCnnTransformer"/> to a model blob and back.</summary>
+    /// <summary>A trained model to its ONNX form (graph + metadata_props) and the metadata back to settings.</summary>
     internal static class ModelSnapshot
     {
-        public static string Encode(InitCnnTransformer transformer)
+        internal static readonly JsonSerializerOptions Json = new()
         {
-            var model = transformer.Model;
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            WriteIndented = false,
+        };
+
+        /// <summary>The ONNX model of <paramref name="model"/> with <paramref name="columns"/> as its ML.NET columns.</summary>
+        public static ModelProto Export(InitCnnModelParameters model, ColumnsRecord columns, bool forMLNet)
+        {
+            model.ThrowIfDisposed();
+            var metadata = Describe(model, columns);
+            var names = new GraphNames(columns.Features, columns.Score, forMLNet);
+            var graph = OnnxGraph.Build(MnistCnn.Steps, model.ImageShape, model.NormalizationMean, model.NormalizationStd,
+                NetworkState.Capture(model.Network), names);
+            return OnnxGraph.Model(graph, Properties(metadata, model.Initialization), metadata.LibraryVersion);
+        }
+
+        /// <summary>The metadata of <paramref name="model"/>.</summary>
+        public static ModelMetadata Describe(InitCnnModelParameters model, ColumnsRecord columns)
+        {
             var settings = model.Settings;
             var shape = model.ImageShape;
-            var metadata = new ModelMetadata
+            return new ModelMetadata
             {
                 LibraryVersion = LibraryVersion,
-                Channels = shape.Channels,
-                Height = shape.Height,
-                Width = shape.Width,
-                Classes = shape.Classes,
-                NormalizationMean = model.NormalizationMean,
-                NormalizationStd = model.NormalizationStd,
-                FeatureColumnName = transformer.FeatureColumnName,
-                ScoreColumnName = transformer.ScoreColumnName,
-                PredictedLabelColumnName = transformer.PredictedLabelColumnName,
+                Image = new ImageRecord { Channels = shape.Channels, Height = shape.Height, Width = shape.Width, Classes = shape.Classes },
+                Normalization = new NormalizationRecord { Mean = model.NormalizationMean, Std = model.NormalizationStd },
+                Columns = columns,
+                LabelKeyValues = LabelKeyValues.From(model.LabelAnnotations, shape.Classes) ?? LabelKeyValues.Indices(shape.Classes),
                 ConvolutionPath = model.ConvolutionPath.ToString(),
                 Training = new TrainingRecord
                 {
@@ -42,7 +59,6 @@ namespace Microsoft.ML.WeightInit.Persistence
                     Seed = settings.Seed,
                     NumberOfThreads = settings.NumberOfThreads,
                     ConvolutionPath = settings.ConvolutionPath?.ToString(),
-                    InitializationPlan = settings.Initialization.TextForm,
                     ZeroLastLayer = settings.Initialization.ZeroLastLayer,
                     WeightInitializer = settings.Initialization.Weight.TextForm,
                     BiasInitializer = settings.Initialization.Bias.TextForm,
@@ -51,17 +67,29 @@ namespace Microsoft.ML.WeightInit.Persistence
                 },
                 History = model.History.ToList(),
             };
-            return ModelBlob.Encode(metadata, NetworkState.Capture(model.Network));
         }
 
-        /// <summary>Rebuilds the transformer; its network computes on this machine's verified convolution path.</summary>
-        public static InitCnnTransformer Restore(IHostEnvironment environment, DecodedModel decoded, DataViewSchema.Annotations? labelAnnotations)
+        /// <summary>The metadata_props entries, in a fixed order.</summary>
+        public static IEnumerable<KeyValuePair<string, string>> Properties(ModelMetadata m, string initializationPlan)
         {
-            var m = decoded.Metadata;
-            var shape = new ImageShape(m.Channels, m.Height, m.Width, m.Classes);
-            var network = NetworkState.Create(shape, decoded.Tensors, ConvolutionPathSelector.Current.Path);
+            yield return new(OnnxFormat.FormatKey, OnnxFormat.Name);
+            yield return new(OnnxFormat.FormatVersionKey, m.FormatVersion.ToString(CultureInfo.InvariantCulture));
+            yield return new(OnnxFormat.LibraryVersionKey, m.LibraryVersion);
+            yield return new(OnnxFormat.ImageKey, JsonSerializer.Serialize(m.Image, Json));
+            yield return new(OnnxFormat.NormalizationKey, JsonSerializer.Serialize(m.Normalization, Json));
+            yield return new(OnnxFormat.ColumnsKey, JsonSerializer.Serialize(m.Columns, Json));
+            yield return new(OnnxFormat.LabelKeyValuesKey, JsonSerializer.Serialize(m.LabelKeyValues, Json));
+            yield return new(OnnxFormat.ConvolutionPathKey, m.ConvolutionPath);
+            yield return new(OnnxFormat.TrainingKey, JsonSerializer.Serialize(m.Training, Json));
+            yield return new(OnnxFormat.InitializationPlanKey, initializationPlan);
+            yield return new(OnnxFormat.HistoryKey, JsonSerializer.Serialize(m.History, Json));
+        }
+
+        /// <summary>The training settings recorded in <paramref name="m"/>.</summary>
+        public static TrainingSettings Settings(ModelMetadata m, string initializationPlan)
+        {
             var t = m.Training;
-            var settings = new TrainingSettings
+            return new TrainingSettings
             {
                 NumberOfEpochs = t.NumberOfEpochs,
                 BatchSize = t.BatchSize,
@@ -71,18 +99,18 @@ namespace Microsoft.ML.WeightInit.Persistence
                 Seed = t.Seed,
                 NumberOfThreads = t.NumberOfThreads,
                 ConvolutionPath = Enum.TryParse<ConvolutionPath>(t.ConvolutionPath, out var path) ? path : null,
-                Initialization = Plan(t),
+                Initialization = Plan(t, initializationPlan),
             };
-            var parameters = new InitCnnModelParameters(network, m.NormalizationMean, m.NormalizationStd, m.History, settings, labelAnnotations);
-            return new InitCnnTransformer(environment, parameters, m.FeatureColumnName, m.ScoreColumnName, m.PredictedLabelColumnName);
         }
+
+        public static byte[] Bytes(ModelProto model) => model.ToByteArray();
 
         private static string LibraryVersion =>
             typeof(ModelSnapshot).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
 
         /// <summary>The plan from its text form; from its parts (custom initializers kept as text) if that fails.</summary>
-        private static InitializerPlan Plan(TrainingRecord t) =>
-            !string.IsNullOrEmpty(t.InitializationPlan) && InitializerPlan.TryParse(t.InitializationPlan, out var plan, out _) ? plan
+        private static InitializerPlan Plan(TrainingRecord t, string text) =>
+            !string.IsNullOrEmpty(text) && InitializerPlan.TryParse(text, out var plan, out _) ? plan
                 : new InitializerPlan(RecordedInitializer.From(t.WeightInitializer), RecordedInitializer.From(t.BiasInitializer))
                 {
                     WeightOverrides = Overrides(t.LayerWeightInitializers),

@@ -70,6 +70,40 @@ namespace Microsoft.ML.WeightInit.Trainers
             return Network.state_dict();
         }
 
+        /// <summary>
+        /// Writes the trained network as an ONNX model (opset 13, IR 8) that ONNX Runtime or any ONNX consumer runs:
+        /// input <c>Features</c>, float32 [N, C·H·W] raw feature values (normalized inside the graph as in training:
+        /// (x − <see cref="NormalizationMean"/>) / <see cref="NormalizationStd"/>); outputs <c>Score</c>, float32 [N, K]
+        /// class probabilities (softmax), and <c>PredictedIndex</c>, int64 [N], the arg-max class index (0-based, in
+        /// the order of the label's key values). The graph's initializers are named as the state dict
+        /// (<c>conv1.weight</c>, …). Its <c>metadata_props</c> hold the format version, image shape, label key values,
+        /// normalization, training settings, the initializer plan's text form and the per-epoch history. The file is
+        /// written through a temporary file and renamed, so a failure leaves no partial file.
+        /// </summary>
+        /// <param name="path">The .onnx file to create or replace.</param>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+        /// <exception cref="System.IO.IOException">The file cannot be written.</exception>
+        public void ExportOnnx(string path)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            var bytes = OnnxBytes();
+            IO.AtomicFile.Write(path, stream => stream.Write(bytes));
+        }
+
+        /// <summary>Writes the trained network as an ONNX model to <paramref name="stream"/> (see
+        /// <see cref="ExportOnnx(string)"/>).</summary>
+        /// <param name="stream">A writable stream; left open.</param>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+        public void ExportOnnx(System.IO.Stream stream)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            stream.Write(OnnxBytes());
+        }
+
+        private byte[] OnnxBytes() => Persistence.ModelSnapshot.Bytes(Persistence.ModelSnapshot.Export(this,
+            new Persistence.ColumnsRecord { Features = ColumnNames.Features, Score = ColumnNames.Score, PredictedLabel = ColumnNames.PredictedLabel },
+            forMLNet: false));
+
         /// <summary>Frees the network's native memory; the model cannot score or be exported afterwards.</summary>
         public void Dispose()
         {

@@ -8,8 +8,8 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.WeightInit.Tests.Persistence
 {
-    /// <summary>Model zips for other class counts and label types: 3 text classes round-trip, 12 classes cannot be
-    /// saved (one compiled output type per count, 2 to 10).</summary>
+    /// <summary>Model zips for other class counts and label types: 3 text classes and 26 letters round-trip through
+    /// plain ML.NET (any K ≥ 2: the ONNX graph has no per-K type).</summary>
     [TestClass]
     public sealed class ClassCountTests
     {
@@ -49,18 +49,37 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         }
 
         [TestMethod]
-        public void TwelveClasses_CannotBeSaved_AndTheMessageSaysWhatCan()
+        public void TwentySixLetterClasses_SaveAndLoadWithPlainMLNet_KeepingTheLettersScoresAndMetrics()
         {
             var mlContext = new MLContext(seed: 0);
-            var data = mlContext.Data.LoadFromEnumerable(Rows(24, i => "class" + (i % 12)));
-            var keyed = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
-            using var cnn = mlContext.MulticlassClassification.Trainers.InitCnn(numberOfEpochs: 1).Fit(keyed);
+            string[] letters = Enumerable.Range(0, 26).Select(i => ((char)('a' + i)).ToString()).ToArray();
+            var data = mlContext.Data.LoadFromEnumerable(Rows(104, i => letters[i % 26]));
+            var model = mlContext.Transforms.Conversion.MapValueToKey("Label")
+                .Append(mlContext.MulticlassClassification.Trainers.InitCnn(numberOfEpochs: 1, batchSize: 26))
+                .Fit(data);
             using var stream = new MemoryStream();
+            mlContext.Model.Save(model, data.Schema, stream);
+            stream.Position = 0;
+            var loaded = new MLContext().Model.Load(stream, out _);
 
-            var e = Assert.ThrowsExactly<NotSupportedException>(() => mlContext.Model.Save(cnn, keyed.Schema, stream));
+            var before = model.Transform(data);
+            var after = loaded.Transform(data);
 
-            StringAssert.Contains(e.Message, "12 classes");
-            StringAssert.Contains(e.Message, "2 to 10 classes");
+            Assert.AreEqual(26, ((VectorDataViewType)after.Schema["Score"].Type).Size);
+            var keyValues = default(VBuffer<ReadOnlyMemory<char>>);
+            after.Schema["PredictedLabel"].GetKeyValues(ref keyValues);
+            CollectionAssert.AreEqual(letters, keyValues.DenseValues().Select(v => v.ToString()).ToArray());
+            CollectionAssert.AreEqual(before.GetColumn<uint>("PredictedLabel").ToArray(), after.GetColumn<uint>("PredictedLabel").ToArray());
+            var scoresBefore = before.GetColumn<float[]>("Score").ToArray();
+            var scoresAfter = after.GetColumn<float[]>("Score").ToArray();
+            for (int i = 0; i < scoresBefore.Length; i++)
+            {
+                CollectionAssert.AreEqual(scoresBefore[i], scoresAfter[i], $"row {i}");
+            }
+            var m1 = mlContext.MulticlassClassification.Evaluate(before);
+            var m2 = mlContext.MulticlassClassification.Evaluate(after);
+            Assert.AreEqual(m1.LogLoss, m2.LogLoss);
+            Assert.AreEqual(m1.MicroAccuracy, m2.MicroAccuracy);
         }
 
         private static IEnumerable<TextRow> Rows(int count, Func<int, string> label) =>

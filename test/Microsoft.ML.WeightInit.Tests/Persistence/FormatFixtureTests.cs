@@ -12,8 +12,8 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace Microsoft.ML.WeightInit.Tests.Persistence
 {
     /// <summary>
-    /// A model zip written by format version 1 (committed under Fixtures, with the scores it gave) keeps loading and
-    /// scoring the same. The fixture is a 1 × 16 × 16, 10-class model (56k parameters, 0.2 MB) trained briefly on
+    /// A model zip written by format version 2 (ONNX; committed under Fixtures, with the scores it gave) keeps loading
+    /// and scoring the same; the version-1 fixture (release 0.1.0's base64 blob) is refused with what to do. The fixture is a 1 × 16 × 16, 10-class model (56k parameters, 0.2 MB) trained briefly on
     /// synthetic rows: the format matters here, not the accuracy. For a new format version, add its tests, set
     /// WEIGHTINIT_WRITE_FIXTURE=&lt;version&gt; and run them once: a missing fixture of that version is written (the
     /// run says inconclusive); commit the two files. An existing fixture is never rewritten.
@@ -25,45 +25,58 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         private const int Rows = 8;
 
         [TestMethod]
-        public void Version1Zip_LoadsWithPlainMLNet_AndScoresAsWhenWritten() =>
-            CheckFixture(1, (mlContext, path) => mlContext.Model.Load(path, out _));
+        public void Version2Zip_LoadsWithPlainMLNet_AndScoresAsWhenWritten() =>
+            CheckFixture(2, (mlContext, path) => mlContext.Model.Load(path, out _));
 
         [TestMethod]
-        public void Version1Zip_LoadsAsInitCnn_WithItsMetadata()
+        public void Version2Zip_LoadsAsInitCnn_WithItsMetadata()
         {
             var mlContext = new MLContext();
-            var model = mlContext.Model.LoadInitCnn(FixturePath(1, "zip"), out var schema);
-            var cnn = ((IEnumerable<ITransformer>)model).OfType<InitCnnTransformer>().Single();
+            var model = mlContext.Model.LoadInitCnn(FixturePath(2, "zip"), out var schema);
+            var cnn = model.GetInitCnn();
 
-            Assert.AreEqual(1, InitCnnModelOperations.FormatVersion, "a new format version needs a new fixture next to this one");
             Assert.AreEqual(new WeightInit.Networks.ImageShape(1, Side, Side, 10), cnn.Model.ImageShape);
             Assert.AreEqual("kaiming_uniform(a=0, mode=fan_in, nonlinearity=relu)", cnn.Model.WeightInitializer);
             Assert.AreEqual(1, cnn.Model.History.Count);
             Assert.AreEqual(Side * Side, ((VectorDataViewType)schema["Features"].Type).Size);
-            CheckFixture(1, (c, path) => c.Model.LoadInitCnn(path, out _));
+            CheckFixture(2, (c, path) => c.Model.LoadInitCnn(path, out _));
         }
 
         [TestMethod]
-        public void ABlobFromANewerFormat_IsRejected_SayingToUpdate()
+        public void Version1Zip_IsRejected_NamingTheVersionAndWhatToDo()
         {
-            var decoded = ModelBlob.Decode(ReadBlob(FixturePath(1, "zip")));
-            decoded.Metadata.FormatVersion = ModelFormat.Version + 1;
+            string path = FixturePath(1, "zip");
 
-            var e = Assert.ThrowsExactly<NotSupportedException>(() => ModelBlob.Decode(ModelBlob.Encode(decoded.Metadata, decoded.Tensors)));
+            var e = Assert.ThrowsExactly<NotSupportedException>(() => new MLContext().Model.LoadInitCnn(path, out _));
 
-            StringAssert.Contains(e.Message, "Update the Microsoft.ML.WeightInit package");
+            StringAssert.Contains(e.Message, $"Model file '{path}' holds an InitCnn model in format version 1");
+            StringAssert.Contains(e.Message, "reads format version 2");
+            StringAssert.Contains(e.Message, "ExportStateDict");
         }
 
         [TestMethod]
-        public void ADamagedBlob_IsRejected()
+        [DataRow(3, "Update the Microsoft.ML.WeightInit package")]
+        [DataRow(1, "format version 1")]
+        public void AnOnnxModelOfAnotherFormatVersion_IsRejected_SayingWhatToDo(int version, string expected)
         {
-            var decoded = ModelBlob.Decode(ReadBlob(FixturePath(1, "zip")));
-            var text = ModelBlob.Encode(decoded.Metadata, decoded.Tensors).ToCharArray();
-            text[text.Length / 2] = text[text.Length / 2] == 'A' ? 'B' : 'A';
+            var onnx = OnnxOf(FixturePath(2, "zip"));
+            onnx.MetadataProps.Single(p => p.Key == OnnxFormat.FormatVersionKey).Value = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-            var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelBlob.Decode(text));
+            var e = Assert.ThrowsExactly<NotSupportedException>(() => OnnxModelReader.Read(Google.Protobuf.MessageExtensions.ToByteArray(onnx), "model.onnx"));
 
-            StringAssert.Contains(e.Message, "damaged");
+            StringAssert.Contains(e.Message, "model.onnx holds an InitCnn model in format version " + version);
+            StringAssert.Contains(e.Message, expected);
+        }
+
+        /// <summary>The ONNX model inside a version-2 zip (entry OnnxModel, after its length prefix).</summary>
+        internal static Onnx.ModelProto OnnxOf(string zip)
+        {
+            using var archive = System.IO.Compression.ZipFile.OpenRead(zip);
+            var entry = archive.Entries.Single(e => e.Name == "OnnxModel");
+            using var stream = entry.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return Onnx.ModelProto.Parser.ParseFrom(copy.ToArray().AsSpan(4).ToArray());
         }
 
         private static void CheckFixture(int version, Func<MLContext, string, ITransformer> load)
@@ -71,7 +84,7 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
             if (!File.Exists(FixturePath(version, "zip")))
             {
                 string? asked = Environment.GetEnvironmentVariable("WEIGHTINIT_WRITE_FIXTURE");
-                if (asked == version.ToString(System.Globalization.CultureInfo.InvariantCulture) && version == ModelFormat.Version)
+                if (asked == version.ToString(System.Globalization.CultureInfo.InvariantCulture) && version == OnnxFormat.Version)
                 {
                     WriteFixture(version);
                 }
@@ -144,16 +157,6 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
 
         private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
             Path.GetDirectoryName(Path.GetDirectoryName(path))!;
-
-        /// <summary>The blob text inside a zip, read with plain ML.NET calls.</summary>
-        private static string ReadBlob(string zip)
-        {
-            var mlContext = new MLContext();
-            var chain = ((IEnumerable<ITransformer>)((IEnumerable<ITransformer>)mlContext.Model.Load(zip, out _)).ElementAt(1)).Take(2).ToList();
-            IDataView data = mlContext.Data.LoadFromEnumerable(new[] { new SmallDigit { Features = new float[Side * Side] } });
-            data = chain[1].Transform(chain[0].Transform(data));
-            return data.GetColumn<ReadOnlyMemory<char>>(ModelFormat.ModelColumn).Single().ToString();
-        }
 
         private sealed class SmallDigit
         {

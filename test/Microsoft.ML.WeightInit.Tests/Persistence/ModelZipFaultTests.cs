@@ -20,7 +20,7 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
     [TestClass]
     public sealed class ModelZipFaultTests
     {
-        private static readonly string Fixture = Path.Combine(AppContext.BaseDirectory, "Persistence", "Fixtures", "initcnn-format1.zip");
+        private static readonly string Fixture = Path.Combine(AppContext.BaseDirectory, "Persistence", "Fixtures", "initcnn-format2.zip");
         private static string s_directory = null!;
 
         [ClassInitialize]
@@ -52,7 +52,7 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
 
             var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Model.LoadInitCnn(path, out _));
 
-            StringAssert.Contains(e.Message, $"Model file '{path}' cannot be loaded");
+            StringAssert.Contains(e.Message, $"Model file '{path}' is not a zip file");
             StringAssert.Contains(e.Message, why);
             CollectionAssert.AreEqual(bytes, File.ReadAllBytes(path), "loading changed the file");
         }
@@ -97,7 +97,7 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         }
 
         [TestMethod]
-        public void ABlobWithNaNWeights_IsRejected_NamingTheParameter()
+        public void AModelWithNaNWeights_IsRejected_NamingTheParameter()
         {
             var (metadata, tensors) = SmallModel();
             tensors[5].Values[17] = float.NaN; // fc1.bias
@@ -108,16 +108,16 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         }
 
         [TestMethod]
-        public void ABlobClaimingHugeImages_IsRejected_BeforeTheNetworkIsAllocated()
+        public void AModelClaimingHugeImages_IsRejected_BeforeTheNetworkIsAllocated()
         {
             // 4096 × 4096 images would give fc1 500 × 52,122,050 weights: 104 GB, allocated before the old check.
             var (metadata, tensors) = SmallModel();
-            metadata.Height = metadata.Width = 4096;
+            metadata.Image.Height = metadata.Image.Width = 4096;
             var watch = Stopwatch.StartNew();
 
             var e = Assert.ThrowsExactly<InvalidDataException>(() => Restore(metadata, tensors));
 
-            StringAssert.Contains(e.Message, "Parameter 'fc1.weight' has shape [500, 50]; the network needs [500, 52122050]");
+            StringAssert.Contains(e.Message, "m.onnx: initializer 'fc1.weight' is type 1 of shape [500, 50]; a model of 1 × 4096 × 4096 images and 10 classes needs float32 [500, 52122050]");
             Assert.IsLessThan(TimeSpan.FromSeconds(5), watch.Elapsed);
         }
 
@@ -127,16 +127,18 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         [DataRow("std", "normalization mean 0.1307 and std 0")]
         [DataRow("mean", "normalization mean NaN and std 0.3081")]
         [DataRow("column", "empty column name")]
-        public void ABlobWithImpossibleMetadata_IsRejected_SayingWhat(string field, string expected)
+        [DataRow("labels", "9 label key values for 10 classes")]
+        public void AModelWithImpossibleMetadata_IsRejected_SayingWhat(string field, string expected)
         {
             var (metadata, tensors) = SmallModel();
             switch (field)
             {
-                case "channels": metadata.Channels = 0; break;
-                case "classes": metadata.Classes = 1; break;
-                case "std": metadata.NormalizationStd = 0; break;
-                case "mean": metadata.NormalizationMean = float.NaN; break;
-                default: metadata.FeatureColumnName = ""; break;
+                case "channels": metadata.Image.Channels = 0; break;
+                case "classes": metadata.Image.Classes = 1; break;
+                case "std": metadata.Normalization.Std = 0; break;
+                case "mean": metadata.Normalization.Mean = float.NaN; break;
+                case "labels": metadata.LabelKeyValues = WeightInit.Scoring.LabelKeyValues.Indices(9); break;
+                default: metadata.Columns.Features = ""; break;
             }
 
             var e = Assert.ThrowsExactly<InvalidDataException>(() => Restore(metadata, tensors));
@@ -147,16 +149,14 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         [TestMethod]
         public void SaveAtomically_OfAModelThatCannotBeSaved_LeavesTheOldZipWhole_WhereMLNetsSaveBreaksIt()
         {
-            // A 12-class model fails part-way through saving (only 2 to 10 classes can be saved): a real mid-write fault.
+            // A disposed model fails part-way through saving (ML.NET has opened the zip): a real mid-write fault.
             var mlContext = new MLContext(seed: 0);
-            var twelve = StateDictFiles.MnistNet();
-            twelve[6] = new StateDictParameter("fc2.weight", new long[] { 12, 500 }, new float[12 * 500]);
-            twelve[7] = new StateDictParameter("fc2.bias", new long[] { 12 }, new float[12]);
-            using var model = mlContext.Model.ImportInitCnn(new MemoryStream(StateDictFiles.Zip(twelve)));
+            var model = mlContext.Model.ImportInitCnn(new MemoryStream(StateDictFiles.Zip(StateDictFiles.MnistNet())));
+            model.Dispose();
             byte[] old = File.ReadAllBytes(Fixture);
             string atomic = Write("atomic", old), inPlace = Write("in-place", old);
 
-            Assert.ThrowsExactly<NotSupportedException>(() => mlContext.Model.SaveAtomically(model, null, atomic));
+            Assert.ThrowsExactly<ObjectDisposedException>(() => mlContext.Model.SaveAtomically(model, null, atomic));
             Assert.Throws<Exception>(() => mlContext.Model.Save(model, null, inPlace));
 
             CollectionAssert.AreEqual(old, File.ReadAllBytes(atomic), "SaveAtomically changed the old zip");
@@ -177,10 +177,15 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
             Assert.IsInstanceOfType<InitCnnTransformer>(loaded);
         }
 
+        /// <summary>Writes <paramref name="metadata"/> and <paramref name="tensors"/> as an ONNX model and reads it back
+        /// as LoadInitCnn does (the checks of the reader, then the network).</summary>
         private static void Restore(ModelMetadata metadata, StoredTensor[] tensors)
         {
-            var decoded = ModelBlob.Decode(ModelBlob.Encode(metadata, tensors));
-            using var model = ModelSnapshot.Restore(new MLContext(), decoded, null);
+            var shape = new ImageShape(1, 16, 16, 10);
+            var graph = OnnxGraph.Build(MnistCnn.Steps, shape, 0.1307f, 0.3081f, tensors, new GraphNames("Features", "Score", ForMLNet: true));
+            var bytes = ModelSnapshot.Bytes(OnnxGraph.Model(graph, ModelSnapshot.Properties(metadata, new TrainingSettings().Initialization.TextForm), "test"));
+            var contents = OnnxModelReader.Read(bytes, "m.onnx");
+            using var network = NetworkState.Create(contents.Shape, contents.Tensors, ConvolutionPathSelector.Current.Path);
         }
 
         /// <summary>A valid 1 × 16 × 16, 10-class model's metadata and (zero) weights.</summary>
@@ -189,10 +194,11 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
             var shape = new ImageShape(1, 16, 16, 10);
             var metadata = new ModelMetadata
             {
-                Channels = 1, Height = 16, Width = 16, Classes = 10,
-                NormalizationMean = 0.1307f, NormalizationStd = 0.3081f,
-                FeatureColumnName = "Features", ScoreColumnName = "Score", PredictedLabelColumnName = "PredictedLabel",
-                Training = new TrainingRecord { InitializationPlan = new TrainingSettings().Initialization.TextForm },
+                Image = new ImageRecord { Channels = 1, Height = 16, Width = 16, Classes = 10 },
+                Normalization = new NormalizationRecord { Mean = 0.1307f, Std = 0.3081f },
+                Columns = new ColumnsRecord { Features = "Features", Score = "Score", PredictedLabel = "PredictedLabel" },
+                LabelKeyValues = WeightInit.Scoring.LabelKeyValues.Indices(10),
+                ConvolutionPath = "Native",
             };
             var tensors = MnistCnn.ParameterShapes(shape)
                 .Select(p => new StoredTensor(p.Name, p.Shape, new float[p.Shape.Aggregate(1L, (a, b) => a * b)]))

@@ -51,7 +51,7 @@ namespace Microsoft.ML.WeightInit.Tests.Scoring
         {
             // The loaded chain decodes its weights lazily, on first use: all threads start together to race for it.
             var mlContext = new MLContext(seed: 0);
-            var model = mlContext.Model.Load(Path.Combine(AppContext.BaseDirectory, "Persistence", "Fixtures", "initcnn-format1.zip"), out _);
+            var model = mlContext.Model.Load(Path.Combine(AppContext.BaseDirectory, "Persistence", "Fixtures", "initcnn-format2.zip"), out _);
             var data = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, Rows).Select(i => new SmallRow { Features = Image(i, 256) }));
 
             var results = RunTogether(() => mlContext.Data.CreateEnumerable<ValuePrediction>(model.Transform(data), reuseRowObject: false)

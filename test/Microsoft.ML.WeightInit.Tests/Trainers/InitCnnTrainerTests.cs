@@ -103,9 +103,6 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
             var keyValues = default(VBuffer<uint>);
             predicted.Annotations.GetValue("KeyValues", ref keyValues);
             CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(i => (uint)i).ToArray(), keyValues.DenseValues().ToArray());
-            var kind = default(ReadOnlyMemory<char>);
-            score.Annotations.GetValue("ScoreColumnKind", ref kind);
-            Assert.AreEqual("MulticlassClassification", kind.ToString());
         }
 
         [TestMethod]

@@ -1,0 +1,39 @@
+namespace Microsoft.ML.WeightInit.Networks
+{
+    /// <summary>What one step of a network's forward pass computes (exporters turn each into operators).</summary>
+    internal enum LayerKind
+    {
+        /// <summary>Stride-1, unpadded 2-D convolution with bias (<c>{Parameter}.weight</c>: out × in × k × k).</summary>
+        Convolution,
+
+        /// <summary>max(x, 0), element-wise.</summary>
+        Relu,
+
+        /// <summary>Max-pooling over <see cref="LayerStep.Size"/> × <see cref="LayerStep.Size"/> windows, stride
+        /// <see cref="LayerStep.Size"/>.</summary>
+        MaxPool,
+
+        /// <summary>N × C × H × W → N × (C·H·W), row-major (PyTorch's <c>x.reshape(N, -1)</c>).</summary>
+        Flatten,
+
+        /// <summary>x·Wᵀ + b (<c>{Parameter}.weight</c>: out × in), PyTorch's <c>nn.Linear</c>.</summary>
+        Linear,
+    }
+
+    /// <summary>One step of a network's forward pass, in order; the last step's output are the class logits.</summary>
+    /// <param name="Kind">The operation.</param>
+    /// <param name="Parameter">State-dict prefix of the step's weight and bias (<c>conv1</c>), or null.</param>
+    /// <param name="Size">Kernel size of a convolution, window of a max-pool; 0 otherwise.</param>
+    internal sealed record LayerStep(LayerKind Kind, string? Parameter = null, int Size = 0)
+    {
+        public static LayerStep Conv(string parameter, int kernel) => new(LayerKind.Convolution, parameter, kernel);
+
+        public static LayerStep Linear(string parameter) => new(LayerKind.Linear, parameter);
+
+        public static LayerStep Pool(int size) => new(LayerKind.MaxPool, null, size);
+
+        public static LayerStep Relu { get; } = new(LayerKind.Relu);
+
+        public static LayerStep Flatten { get; } = new(LayerKind.Flatten);
+    }
+}

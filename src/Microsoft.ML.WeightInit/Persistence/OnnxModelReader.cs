@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Google.Protobuf;
+using Microsoft.ML.WeightInit.Networks;
+using Onnx;
+
+namespace Microsoft.ML.WeightInit.Persistence
+{
+    /// <summary>An InitCnn ONNX model read and checked: its metadata, plan text, weights and bytes.</summary>
+    internal sealed record OnnxModelContents(ModelMetadata Metadata, string InitializationPlan, IReadOnlyList<StoredTensor> Tensors,
+        bool ForMLNet, byte[] Bytes)
+    {
+        public ImageShape Shape => new(Metadata.Image.Channels, Metadata.Image.Height, Metadata.Image.Width, Metadata.Image.Classes);
+    }
+
+    /// <summary>
+    /// Reads an InitCnn ONNX model and checks that it fits its own contract before anything is built from it: the
+    /// format and its version, every metadata section, the class count against the label key values, each weight's
+    /// name, type and shape against the network the metadata describes, and the whole graph against the one this
+    /// library builds from those weights (so a swapped, edited or damaged graph is refused). Every error names
+    /// <c>where</c> (the file, and the entry of a zip).
+    /// </summary>
+    internal static class OnnxModelReader
+    {
+        /// <exception cref="InvalidDataException">Not an ONNX model, not an InitCnn one, or damaged/inconsistent.</exception>
+        /// <exception cref="NotSupportedException">Written in another format version.</exception>
+        public static OnnxModelContents Read(byte[] bytes, string where)
+        {
+            ModelProto model;
+            try
+            {
+                model = ModelProto.Parser.ParseFrom(bytes);
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                throw new InvalidDataException($"{where} is not a readable ONNX model (truncated or damaged): {e.Message}", e);
+            }
+            var props = new Dictionary<string, string>();
+            foreach (var entry in model.MetadataProps)
+            {
+                if (!props.TryAdd(entry.Key, entry.Value))
+                {
+                    throw new InvalidDataException($"{where}: metadata key '{entry.Key}' appears twice.");
+                }
+            }
+            if (!props.TryGetValue(OnnxFormat.FormatKey, out var format) || format != OnnxFormat.Name)
+            {
+                throw new InvalidDataException($"{where} is an ONNX model but not an InitCnn model (metadata '{OnnxFormat.FormatKey}' is {(format is null ? "missing" : $"'{format}'")}, expected '{OnnxFormat.Name}').");
+            }
+            string versionText = Required(props, OnnxFormat.FormatVersionKey, where);
+            if (!int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out int version))
+            {
+                throw new InvalidDataException($"{where}: format version '{versionText}' is not a number.");
+            }
+            if (version != OnnxFormat.Version)
+            {
+                throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture,
+                    $"{where} holds an InitCnn model in format version {version}; this version of Microsoft.ML.WeightInit reads format version {OnnxFormat.Version}. {(version > OnnxFormat.Version ? "Update the Microsoft.ML.WeightInit package." : "Save it again with the release that wrote it via ExportStateDict, then ImportInitCnn and save with this one.")}"));
+            }
+            var metadata = new ModelMetadata
+            {
+                FormatVersion = version,
+                LibraryVersion = props.GetValueOrDefault(OnnxFormat.LibraryVersionKey, ""),
+                Image = Section<ImageRecord>(props, OnnxFormat.ImageKey, where),
+                Normalization = Section<NormalizationRecord>(props, OnnxFormat.NormalizationKey, where),
+                Columns = Section<ColumnsRecord>(props, OnnxFormat.ColumnsKey, where),
+                LabelKeyValues = Section<Scoring.LabelKeyValues>(props, OnnxFormat.LabelKeyValuesKey, where),
+                ConvolutionPath = Required(props, OnnxFormat.ConvolutionPathKey, where),
+                Training = Section<TrainingRecord>(props, OnnxFormat.TrainingKey, where),
+                History = Section<List<Training.EpochMetrics>>(props, OnnxFormat.HistoryKey, where),
+            };
+            string plan = Required(props, OnnxFormat.InitializationPlanKey, where);
+            var shape = CheckMetadata(metadata, where);
+            var tensors = Weights(model.Graph, shape, where);
+            bool forMLNet = model.Graph?.Output.Any(o => o.Name == OnnxFormat.RowIndexOutput) == true;
+
+            // The graph must be exactly the one this library builds from these weights and this metadata.
+            var names = new GraphNames(metadata.Columns.Features, metadata.Columns.Score, forMLNet);
+            var expected = OnnxGraph.Build(MnistCnn.Steps, shape, metadata.Normalization.Mean, metadata.Normalization.Std, tensors, names);
+            if (!expected.Equals(model.Graph))
+            {
+                throw new InvalidDataException($"{where}: the ONNX graph is not the InitCnn graph (format version {version}) that its metadata and weights describe; the model was edited or damaged.");
+            }
+            return new OnnxModelContents(metadata, plan, tensors, forMLNet, bytes);
+        }
+
+        private static ImageShape CheckMetadata(ModelMetadata m, string where)
+        {
+            ImageShape shape;
+            try
+            {
+                shape = new ImageShape(m.Image.Channels, m.Image.Height, m.Image.Width, m.Image.Classes);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new InvalidDataException($"{where}: the model declares images {m.Image.Channels} × {m.Image.Height} × {m.Image.Width} with {m.Image.Classes} classes: {e.Message.Split(" (Parameter")[0]}", e);
+            }
+            var n = m.Normalization;
+            if (!float.IsFinite(n.Mean) || !float.IsFinite(n.Std) || !(n.Std > 0))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{where}: the model declares normalization mean {n.Mean} and std {n.Std}; expected finite numbers and std > 0."));
+            }
+            var c = m.Columns;
+            if (string.IsNullOrEmpty(c.Features) || string.IsNullOrEmpty(c.Score) || string.IsNullOrEmpty(c.PredictedLabel))
+            {
+                throw new InvalidDataException($"{where}: the model has an empty column name.");
+            }
+            m.LabelKeyValues.Validate(shape.Classes, where);
+            return shape;
+        }
+
+        private static List<StoredTensor> Weights(GraphProto? graph, ImageShape shape, string where)
+        {
+            if (graph is null)
+            {
+                throw new InvalidDataException($"{where}: the ONNX model has no graph.");
+            }
+            var initializers = new Dictionary<string, TensorProto>();
+            foreach (var t in graph.Initializer)
+            {
+                initializers[t.Name] = t;
+            }
+            var result = new List<StoredTensor>();
+            foreach (var (name, needed) in MnistCnn.ParameterShapes(shape))
+            {
+                if (!initializers.TryGetValue(name, out var t))
+                {
+                    throw new InvalidDataException($"{where}: the ONNX graph has no initializer '{name}'.");
+                }
+                if (t.DataType != (int)TensorProto.Types.DataType.Float || !t.Dims.SequenceEqual(needed))
+                {
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"{where}: initializer '{name}' is type {t.DataType} of shape [{string.Join(", ", t.Dims)}]; a model of {shape.Channels} × {shape.Height} × {shape.Width} images and {shape.Classes} classes needs float32 [{string.Join(", ", needed)}]."));
+                }
+                long count = needed.Aggregate(1L, (a, b) => a * b);
+                if (t.RawData.Length != count * sizeof(float))
+                {
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"{where}: initializer '{name}' holds {t.RawData.Length} bytes; shape [{string.Join(", ", needed)}] needs {count * sizeof(float)}."));
+                }
+                result.Add(new StoredTensor(name, needed, OnnxGraph.ReadFloats(t)));
+            }
+            return result;
+        }
+
+        private static string Required(Dictionary<string, string> props, string key, string where) =>
+            props.TryGetValue(key, out var value) ? value : throw new InvalidDataException($"{where}: metadata '{key}' is missing.");
+
+        private static T Section<T>(Dictionary<string, string> props, string key, string where)
+        {
+            string text = Required(props, key, where);
+            try
+            {
+                return JsonSerializer.Deserialize<T>(text, ModelSnapshot.Json)
+                    ?? throw new InvalidDataException($"{where}: metadata '{key}' is null.");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{where}: metadata '{key}' is not valid: {e.Message}", e);
+            }
+        }
+    }
+}
