@@ -1,15 +1,58 @@
 #!/usr/bin/env bash
-# Runs the headline performance set (BenchmarkDotNet, in one process) and prints one Markdown table.
-# Usage: bash eng/perf.sh [--data DIR] [--iterations N]    (full MNIST is acquired as the Examples app does)
-# Takes about 10 minutes on 2 cores; run it on a quiet machine: every figure of the table comes from this one run.
+# Runs the headline performance set (BenchmarkDotNet, in one process) and prints one Markdown table, then the
+# contention table: the default thread use vs --threads 1 vs --threads 2, idle and with 1 and 2 foreign busy threads
+# (started and stopped by this script), one probe process per measurement, interleaved.
+# Usage: bash eng/perf.sh [--data DIR] [--iterations N] [--contention-only] [--contention-reps N] [--contention-seconds S]
+#   (full MNIST is acquired as the Examples app does; the contention table uses the bundled sample)
+# Takes about 10 minutes (+ ~3 for the contention table) on 2 cores; run it on a quiet machine: every figure of the
+# table comes from this one run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 project="$root/test/Microsoft.ML.WeightInit.PerformanceTests"
+dll="$project/bin/Release/net10.0/Microsoft.ML.WeightInit.PerformanceTests.dll"
+contention_only=0 reps=3 seconds=6 headline_args=()
+while (($#)); do
+  case "$1" in
+    --contention-only) contention_only=1 ;;
+    --contention-reps) reps=$2; shift ;;
+    --contention-seconds) seconds=$2; shift ;;
+    *) headline_args+=("$1") ;;
+  esac
+  shift
+done
 dotnet build -c Release "$project" -v q -nologo >/dev/null
 out="$root/artifacts/perf"
 mkdir -p "$out"
 cd "$out"   # BenchmarkDotNet writes its artifacts under the working directory
-dotnet "$project/bin/Release/net10.0/Microsoft.ML.WeightInit.PerformanceTests.dll" headline "$@" | tee "$out/benchmark-output.txt" \
-  | sed -n '/^Performance, /,$p' > "$out/headline.md"
+if ((!contention_only)); then
+  dotnet "$dll" headline "${headline_args[@]}" | tee "$out/benchmark-output.txt" \
+    | sed -n '/^Performance, /,$p' > "$out/headline.md"
+fi
+
+# Contention: foreign single-threaded busy loops, as another program on the machine would run.
+busy=()
+stop_busy() { for p in "${busy[@]}"; do kill "$p" 2>/dev/null || true; done; busy=(); }
+trap stop_busy EXIT
+raw="$out/contention-raw.txt"
+: > "$raw"
+for load in 0 1 2; do
+  for ((i = 0; i < load; i++)); do sh -c 'while :; do :; done' & busy+=($!); done
+  for ((rep = 1; rep <= reps; rep++)); do
+    # Interleaved, so that other load on the machine falls on every configuration alike. "spin-default" is the default
+    # with libgomp's own spin-wait (GOMP_SPINCOUNT=300000, what ran before the library set OMP_WAIT_POLICY=PASSIVE).
+    for config in default threads-1 threads-2 spin-default; do
+      case "$config" in
+        default) result=$(dotnet "$dll" contention-probe --seconds "$seconds") ;;
+        threads-1) result=$(dotnet "$dll" contention-probe --threads 1 --seconds "$seconds") ;;
+        threads-2) result=$(dotnet "$dll" contention-probe --threads 2 --seconds "$seconds") ;;
+        spin-default) result=$(GOMP_SPINCOUNT=300000 dotnet "$dll" contention-probe --seconds "$seconds") ;;
+      esac
+      echo "$load $config $result" | tee -a "$raw"
+    done
+  done
+  stop_busy
+done
+dotnet "$dll" contention-table "$raw" > "$out/contention.md"
 echo
-cat "$out/headline.md"
+if ((!contention_only)); then cat "$out/headline.md"; echo; fi
+cat "$out/contention.md"

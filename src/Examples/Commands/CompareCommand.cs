@@ -153,6 +153,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             // The verified convolution path is chosen once per process; say which before the live display starts.
             TorchRuntime.EnsureInitialized();
             AnsiConsole.MarkupLineInterpolated($"[grey]{ConvolutionPathSelector.Current}[/]");
+            AnsiConsole.MarkupLineInterpolated($"[grey]{TorchRuntime.OpenMpWaitPolicy}[/]");
             var result = ComparisonProgressDisplay.Run(progress =>
                 InitializerComparison.Run(mlContext, train, test, options, progress, cancellationToken));
             var summary = ComparisonSummary.Create(result);

@@ -61,6 +61,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             var data = MnistData.Load(mlContext, settings);
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
             AnsiConsole.MarkupLineInterpolated($"Plan: [bold]{plan.TextForm}[/], seed {settings.Seed}, batch of the first {settings.BatchSize} training images");
+            AnsiConsole.MarkupLineInterpolated($"[grey]{TorchRuntime.OpenMpWaitPolicy}[/]");
 
             var first = mlContext.Data.TakeRows(data.Train, settings.BatchSize);
             using var batch = TensorDataset.FromDataView(first, new InputColumns("Label", "Features"), ImageShape.Mnist,

@@ -32,7 +32,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
         /// <summary>Threads.</summary>
         [CommandOption("--threads <N>")]
-        [Description("libtorch threads; 0 = one per core. Default: 0.")]
+        [Description("libtorch threads; 0 = libtorch's default, one per core (OpenMP threads wait passively, so a busy machine does not stall them). The count that ran is in the per-epoch table. Default: 0.")]
         public int Threads { get; init; }
 
         /// <summary>The check of <c>--threads</c>, shared by every command that trains.</summary>

@@ -85,6 +85,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             var data = MnistData.Load(mlContext, settings);
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
             AnsiConsole.MarkupLineInterpolated($"Initialization: [bold]{plan.TextForm}[/]; seed {settings.Seed}, {settings.Epochs} epochs, batch {settings.BatchSize}, lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, momentum {settings.Momentum.ToString(CultureInfo.InvariantCulture)}");
+            AnsiConsole.MarkupLineInterpolated($"[grey]{TorchRuntime.OpenMpWaitPolicy}[/]");
             mlContext.Log += (_, e) =>
             {
                 if (e.Kind == Runtime.ChannelMessageKind.Info && e.Message.Contains("Convolution path", StringComparison.Ordinal))

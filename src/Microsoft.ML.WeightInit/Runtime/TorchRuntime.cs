@@ -11,12 +11,19 @@ namespace Microsoft.ML.WeightInit
         /// <summary>The libtorch version TorchSharp loaded, e.g. <c>2.10.0</c>.</summary>
         public static string LibTorchVersion => Version.Value;
 
+        /// <summary>How libtorch's OpenMP threads wait (passively unless the user chose otherwise; see
+        /// <see cref="WeightInit.OpenMpWaitPolicy"/>). Decided before libtorch loads.</summary>
+        public static OpenMpWaitPolicy OpenMpWaitPolicy => OpenMpWaitPolicySetup.Current;
+
         /// <summary>Makes sure TorchSharp's native libraries are loaded.</summary>
         /// <exception cref="InvalidOperationException">They are not loadable; the message gives the cause and the fix.</exception>
         public static void EnsureInitialized() => _ = Version.Value;
 
         private static string Load()
         {
+            // The OpenMP runtime reads its wait policy once, when libtorch loads it (the module initializer already
+            // decided; this is a no-op then).
+            OpenMpWaitPolicySetup.Apply();
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);

@@ -148,7 +148,9 @@ namespace Microsoft.ML.WeightInit.Trainers
             public ConvolutionPath? ConvolutionPath;
 
             /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core); more than
-            /// <see cref="Environment.ProcessorCount"/> is capped at it, with a message in <c>mlContext.Log</c>. Default 0.</summary>
+            /// <see cref="Environment.ProcessorCount"/> is capped at it, with a message in <c>mlContext.Log</c>. The count
+            /// that ran is logged and recorded per epoch (<see cref="EpochMetrics.NumberOfThreads"/> in the model's
+            /// history). Default 0.</summary>
             public int NumberOfThreads;
 
             /// <summary>Receives epoch, step, loss and images/s after every batch. Default: none.</summary>

@@ -15,5 +15,11 @@ namespace Microsoft.ML.WeightInit.Training
         double ValidationLoss,
         double ValidationAccuracy,
         double Seconds,
-        double ImagesPerSecond);
+        double ImagesPerSecond)
+    {
+        /// <summary>libtorch intra-op threads the epoch ran with (its training steps and validation), as libtorch
+        /// reported them on the training thread; the count changes the last bits of the results. 0 in histories written
+        /// before it was recorded.</summary>
+        public int NumberOfThreads { get; init; }
+    }
 }

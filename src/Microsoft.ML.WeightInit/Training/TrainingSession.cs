@@ -64,17 +64,11 @@ namespace Microsoft.ML.WeightInit.Training
             ArgumentNullException.ThrowIfNull(settings);
             settings.Validate();
             TorchRuntime.EnsureInitialized();
-            if (settings.NumberOfThreads > 0)
+            if (ThreadUse.Capped(settings.NumberOfThreads) is var capped && capped < settings.NumberOfThreads)
             {
-                // More threads than cores only slows libtorch down (measured: 64 threads on 2 cores, 4.7× slower; 10⁵
-                // threads never finished an epoch), so the setting is capped at the cores this process may use.
-                int threads = Math.Min(settings.NumberOfThreads, Environment.ProcessorCount);
-                if (threads < settings.NumberOfThreads)
-                {
-                    log?.Invoke($"NumberOfThreads {settings.NumberOfThreads} capped at {threads}, the cores this process may use.");
-                }
-                set_num_threads(threads);
+                log?.Invoke($"NumberOfThreads {settings.NumberOfThreads} capped at {capped}, the cores this process may use.");
             }
+            log?.Invoke(ThreadUse.Describe(settings.NumberOfThreads, ThreadUse.Apply(settings.NumberOfThreads)));
             var path = settings.ConvolutionPath ?? ConvolutionPathSelector.Current.Path;
             log?.Invoke(settings.ConvolutionPath is null ? ConvolutionPathSelector.Current.ToString() : $"Convolution path: {path} (set by the caller)");
 
@@ -116,6 +110,8 @@ namespace Microsoft.ML.WeightInit.Training
             int planned = Math.Max(plannedEpochs > 0 ? plannedEpochs : Settings.NumberOfEpochs, epoch);
             long n = _train.Count;
             int steps = (int)((n + Settings.BatchSize - 1) / Settings.BatchSize);
+            // libtorch's thread count is per thread: pinned again on the thread that runs this epoch.
+            int threads = ThreadUse.Apply(Settings.NumberOfThreads);
             net.train();
             var watch = Stopwatch.StartNew();
             double lossSum = 0, lastLoss = double.NaN;
@@ -152,10 +148,10 @@ namespace Microsoft.ML.WeightInit.Training
             var (validationLoss, accuracy) = _validation is null
                 ? (double.NaN, double.NaN)
                 : TrainingLoop.Evaluate(net, _validation, Settings.ValidationBatchSize);
-            var metrics = new EpochMetrics(epoch, lossSum / steps, validationLoss, accuracy, seconds, n / seconds);
+            var metrics = new EpochMetrics(epoch, lossSum / steps, validationLoss, accuracy, seconds, n / seconds) { NumberOfThreads = threads };
             _history.Add(metrics);
             _log?.Invoke($"Epoch {epoch}/{planned}: training loss {metrics.TrainingLoss:F4}, " +
-                $"validation loss {validationLoss:F4}, accuracy {accuracy:F4}, {seconds:F1} s, {metrics.ImagesPerSecond:F0} images/s");
+                $"validation loss {validationLoss:F4}, accuracy {accuracy:F4}, {seconds:F1} s, {metrics.ImagesPerSecond:F0} images/s, {threads} threads");
             return metrics;
         }
 

@@ -32,7 +32,9 @@ namespace Microsoft.ML.WeightInit.Training
         public ConvolutionPath? ConvolutionPath { get; init; }
 
         /// <summary>libtorch intra-op threads; 0 leaves libtorch's default (one per core); more than
-        /// <see cref="Environment.ProcessorCount"/> is capped at it (and logged).</summary>
+        /// <see cref="Environment.ProcessorCount"/> is capped at it (and logged). N &gt; 0 pins N on the thread that runs
+        /// each epoch; either way the count that ran is in <see cref="EpochMetrics.NumberOfThreads"/>. OpenMP threads
+        /// wait passively (<see cref="TorchRuntime.OpenMpWaitPolicy"/>), which keeps the default fast on a busy machine.</summary>
         public int NumberOfThreads { get; init; }
 
         /// <summary>Checks the values.</summary>
