@@ -25,6 +25,19 @@ namespace Microsoft.ML.WeightInit.Tests.Modules
         public override torch.Tensor forward(torch.Tensor input) => head.forward(norm.forward(conv.forward(input)).mean(new long[] { 2 }));
     }
 
+    /// <summary>A custom container of named modules of any kind (Sequential takes only Tensor → Tensor modules).</summary>
+    internal sealed class Tree : Module
+    {
+        public Tree(params (string Name, Module Module)[] children)
+            : base(nameof(Tree))
+        {
+            foreach (var (name, module) in children)
+            {
+                register_module(name, module);
+            }
+        }
+    }
+
     /// <summary>Builds the TorchSharp module of an oracle case's <c>{"type", "args"}</c> (PyTorch's keyword names).</summary>
     internal static class OracleModules
     {
