@@ -190,7 +190,7 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
-    cases = [("reset", spec["type"], spec, seed) for spec in reset_specs() for seed in (1, 42)]
+    cases = [("reset", spec["type"], spec, seed) for spec in reset_specs() for seed in (1, 42, 2024)]
     cases += [("plan", spec["type"], dict(spec, rules=rules), seed) for spec, rules in plan_cases() for seed in (3, 2024)]
     manifest = {"torch_version": torch.__version__, "cases": []}
     for index, (kind, scheme, params, seed) in enumerate(cases):

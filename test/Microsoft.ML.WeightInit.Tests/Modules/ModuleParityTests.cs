@@ -31,7 +31,7 @@ namespace Microsoft.ML.WeightInit.Tests.Modules
         {
             var oracle = TorchOracle.Require(TorchOracle.Modules);
             var cases = oracle.OfKind("reset").ToList();
-            Assert.IsGreaterThan(80, cases.Count);
+            Assert.IsGreaterThan(140, cases.Count);
             var failures = new List<string>();
             var table = new SortedDictionary<string, (int Cases, int Parameters, int Failed)>(StringComparer.Ordinal);
             foreach (var c in cases)
