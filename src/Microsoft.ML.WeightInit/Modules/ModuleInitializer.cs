@@ -148,7 +148,8 @@ namespace Microsoft.ML.WeightInit.Modules
             {
                 if (rows[i])
                 {
-                    weight[i].fill_(0);
+                    using var row = weight[i];
+                    row.fill_(0);
                 }
             }
         }
