@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Threading;
 using Microsoft.ML.WeightInit.Diagnostics;
+using Microsoft.ML.WeightInit.Examples.Models;
 using Microsoft.ML.WeightInit.Examples.Output;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Networks;
@@ -16,7 +17,8 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
     /// <summary>
     /// Initializes the net with a plan (no training) and prints, per parameter, the weights' statistics next to the
     /// scheme's theory, the signal propagation on one training batch, and the seed article's "Mean initialization"
-    /// listing.
+    /// listing. With <c>--model</c>, initializes a built-in TorchSharp model instead (no data) and prints one row per
+    /// parameter: path, module type, shape, initializer, fan_in/fan_out used, the plan rule that chose it.
     /// </summary>
     public sealed class InitStatsCommand : Command<InitStatsCommand.Settings>
     {
@@ -38,9 +40,26 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Training images (the first N, in file order) for signal propagation and LSUV's calibration. Default: 64.")]
             public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
 
+            /// <summary>Built-in model to initialize instead of the seed net.</summary>
+            [CommandOption("-m|--model <MODEL>")]
+            [Description("Initialize a built-in TorchSharp model instead of the seed net (no data needed): transformer-encoder, cnn-bn, lstm-attention. The plan may use module rules, e.g. \"Linear.weight=xavier_uniform; *.bias=zeros\".")]
+            public string? Model { get; init; }
+
             /// <summary>Checks the data directory, the plan text and the batch size.</summary>
             public override ValidationResult Validate()
             {
+                if (Model is not null)
+                {
+                    if (!ExampleModels.Exists(Model))
+                    {
+                        return ValidationResult.Error($"--model: unknown model '{Model}'. Valid: {string.Join(", ", ExampleModels.Names)}.");
+                    }
+                    if (DataDirectory is not null || Sample)
+                    {
+                        return ValidationResult.Error("--model initializes a built-in model without data; drop --data/--sample.");
+                    }
+                    return InitializerPlan.TryParse(Plan, out _, out string? planError) ? ValidationResult.Success() : ValidationResult.Error(planError!);
+                }
                 if (base.Validate() is { Successful: false } data)
                 {
                     return data;
@@ -58,6 +77,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         {
             var mlContext = new MLContext(seed: 0);
             var plan = InitializerPlan.Parse(settings.Plan);
+            if (settings.Model is not null)
+            {
+                return InitializeModel(settings.Model, plan, settings.Seed);
+            }
             var data = MnistData.Load(mlContext, settings);
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
             AnsiConsole.MarkupLineInterpolated($"Plan: [bold]{plan.TextForm}[/], seed {settings.Seed}, batch of the first {settings.BatchSize} training images");
@@ -75,6 +98,18 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 AnsiConsole.Write(InitStatsTables.Calibrations(report.Calibrations));
             }
             AnsiConsole.Write(InitStatsTables.MeanListing(MeanInitializationListing.Run(settings.Seed), settings.Seed));
+            return 0;
+        }
+
+        private static int InitializeModel(string name, InitializerPlan plan, int seed)
+        {
+            TorchRuntime.EnsureInitialized();
+            using var model = ExampleModels.Build(name);
+            using var generator = new TorchSharp.torch.Generator((ulong)seed);
+            AnsiConsole.MarkupLineInterpolated($"Model: [bold]{ExampleModels.Describe(name)}[/]");
+            AnsiConsole.MarkupLineInterpolated($"Plan: [bold]{plan.TextForm}[/], seed {seed}");
+            var records = plan.Apply(model, generator);
+            AnsiConsole.Write(ModuleInitTable.Build(records, model));
             return 0;
         }
     }

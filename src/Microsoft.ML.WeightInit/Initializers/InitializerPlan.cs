@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
+using Microsoft.ML.WeightInit.Modules;
+using TorchSharp;
 
 namespace Microsoft.ML.WeightInit.Initializers
 {
@@ -17,7 +19,15 @@ namespace Microsoft.ML.WeightInit.Initializers
     /// Anything not named keeps PyTorch's default reset (<c>pytorch_default</c>), so a bare initializer such as
     /// <c>xavier_uniform</c> is shorthand for <c>weight=xavier_uniform(gain=1); bias=pytorch_default</c>. The canonical
     /// form lists <c>weight</c> and <c>bias</c> first, then the overrides by layer name (ordinal order), weight
-    /// before bias, then <c>zero_last_layer=true</c> when set.</para>
+    /// before bias, then the module-tree rules below (ordinal order of their targets), then <c>zero_last_layer=true</c> when set.</para>
+    /// <para>For any TorchSharp module tree (<see cref="Apply"/>) a target may also be a module or parameter path
+    /// (<c>fc2</c>, <c>encoder.layers.0.linear1.weight</c>), a glob over parameter paths (<c>*.bias</c>,
+    /// <c>encoder.layers.*.self_attn.in_proj_weight</c>; <c>*</c> matches any characters, dots included, <c>?</c> one)
+    /// or a module type, alone or with a parameter name relative to it (<c>Linear</c>, <c>Conv2d.weight</c>,
+    /// <c>MultiheadAttention.out_proj.weight</c>; a type starts with a capital letter). When several targets select a
+    /// parameter, precedence is: exact path &gt; glob &gt; type &gt; plan-wide <c>weight</c>/<c>bias</c> &gt; PyTorch's
+    /// default; within a level the most specific wins (the longer path, the glob or type rule with more literal
+    /// characters), and a tie is an error.</para>
     /// </remarks>
     public sealed record InitializerPlan
     {
@@ -45,6 +55,9 @@ namespace Microsoft.ML.WeightInit.Initializers
 
         /// <summary>Bias initializers by layer name, taking precedence over <see cref="Bias"/>.</summary>
         public IReadOnlyDictionary<string, IWeightInitializer> BiasOverrides { get; init; } = new Dictionary<string, IWeightInitializer>();
+
+        /// <summary>Module-tree rules (path, glob and type targets) for <see cref="Apply"/>, as written.</summary>
+        internal IReadOnlyList<InitializerRule> Rules { get; init; } = Array.Empty<InitializerRule>();
 
         /// <summary>
         /// When true, the last layer (fc2) gets zeros for weight and bias, whatever <see cref="Weight"/> and
@@ -89,6 +102,12 @@ namespace Microsoft.ML.WeightInit.Initializers
                 throw new ArgumentException(
                     $"The plan sets zero_last_layer=true and also overrides the last layer '{names[^1]}'; keep one of the two.", nameof(layerNames));
             }
+            if (Rules.Count > 0)
+            {
+                throw new ArgumentException(
+                    $"The plan has rule '{Rules[0].Target}', which applies to a TorchSharp module tree (InitializerPlan.Apply); " +
+                    $"this network takes weight, bias, LAYER.weight, LAYER.bias and zero_last_layer. Layers: {string.Join(", ", names)}.", nameof(layerNames));
+            }
             foreach (var bias in BiasOverrides.Values.Prepend(Bias))
             {
                 if (bias is IDataDependentInitializer)
@@ -98,6 +117,28 @@ namespace Microsoft.ML.WeightInit.Initializers
                 }
             }
         }
+
+        /// <summary>
+        /// Initializes every parameter of a TorchSharp module tree by this plan: first every parameter gets PyTorch's
+        /// default (<see cref="ModuleInitializer.ResetParameters"/>: what constructing the modules after
+        /// <c>torch.manual_seed</c> draws), then, in the module's named_parameters order, every parameter whose rule
+        /// (see the remarks for targets and precedence) is not <c>pytorch_default</c> is filled by that rule's
+        /// initializer from the same generator, as <c>torch.nn.init.*_</c> calls after construction would.
+        /// <see cref="ZeroLastLayer"/> zeros the parameters of the last module that owns parameters.
+        /// </summary>
+        /// <param name="module">The module tree.</param>
+        /// <param name="generator">The CPU generator every draw comes from.</param>
+        /// <param name="unknown">What to do with a parameter of an unsupported module type that no rule fills.</param>
+        /// <returns>One record per parameter (named_parameters order): path, module type, shape, initializer text form,
+        /// fan_in/fan_out used, and the target that chose it.</returns>
+        /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        /// <exception cref="ArgumentException">A target matches no parameter (the message names it and lists the
+        /// module types), two targets tie for a parameter, a rule uses a data-dependent initializer (LSUV), or an
+        /// initializer rejects a parameter's shape (the message names the parameter's path and shape). The first three
+        /// are found before anything is drawn.</exception>
+        /// <exception cref="UnsupportedModuleException">A parameter of an unsupported module type has no rule.</exception>
+        public IReadOnlyList<ParameterInitialization> Apply(torch.nn.Module module, torch.Generator generator,
+            UnknownModuleHandling unknown = UnknownModuleHandling.Throw) => PlanApplication.Apply(this, module, generator, unknown);
 
         /// <summary>
         /// Reads a plan from its text form (see the remarks of <see cref="InitializerPlan"/>), e.g.
@@ -139,10 +180,11 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <returns>Whether both plans fill every parameter the same way.</returns>
         public bool Equals(InitializerPlan? other) =>
             other is not null && Weight.Equals(other.Weight) && Bias.Equals(other.Bias) && ZeroLastLayer == other.ZeroLastLayer
-            && SameOverrides(WeightOverrides, other.WeightOverrides) && SameOverrides(BiasOverrides, other.BiasOverrides);
+            && SameOverrides(WeightOverrides, other.WeightOverrides) && SameOverrides(BiasOverrides, other.BiasOverrides)
+            && Rules.Count == other.Rules.Count && Rules.All(r => other.Rules.Any(o => o.Target == r.Target && o.Initializer.Equals(r.Initializer)));
 
         /// <inheritdoc/>
-        public override int GetHashCode() => HashCode.Combine(Weight, Bias, WeightOverrides.Count, BiasOverrides.Count, ZeroLastLayer);
+        public override int GetHashCode() => HashCode.Combine(Weight, Bias, WeightOverrides.Count, BiasOverrides.Count, ZeroLastLayer, Rules.Count);
 
         private static bool SameOverrides(IReadOnlyDictionary<string, IWeightInitializer> a, IReadOnlyDictionary<string, IWeightInitializer> b) =>
             a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v.Equals(kv.Value));

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using Microsoft.ML.WeightInit.Modules;
 
 namespace Microsoft.ML.WeightInit.Initializers
 {
@@ -12,7 +13,9 @@ namespace Microsoft.ML.WeightInit.Initializers
         public const int MaxLength = 16384;
 
         private const string ZeroLastLayerKey = "zero_last_layer";
-        private const string ValidTargets = "weight, bias, LAYER.weight, LAYER.bias (LAYER: letters, digits, '_'), zero_last_layer";
+        private const string ValidTargets = "weight, bias, LAYER.weight, LAYER.bias (LAYER: letters, digits, '_'), zero_last_layer; " +
+            "for a TorchSharp module tree also a module or parameter path (fc2, encoder.layers.0.linear1.weight), a glob (*.bias, " +
+            "encoder.layers.*.self_attn.in_proj_weight) and a module type (Conv2d.weight, BatchNorm2d)";
 
         public static string Format(InitializerPlan plan)
         {
@@ -24,6 +27,10 @@ namespace Microsoft.ML.WeightInit.Initializers
             foreach (var (layer, role, initializer) in overrides)
             {
                 sb.Append("; ").Append(layer).Append(role == 0 ? ".weight=" : ".bias=").Append(initializer.TextForm);
+            }
+            foreach (var rule in plan.Rules.OrderBy(r => r.Target, StringComparer.Ordinal))
+            {
+                sb.Append("; ").Append(rule.Target).Append('=').Append(rule.Initializer.TextForm);
             }
             if (plan.ZeroLastLayer)
             {
@@ -46,6 +53,7 @@ namespace Microsoft.ML.WeightInit.Initializers
             bool? zeroLast = null;
             var weights = new Dictionary<string, IWeightInitializer>(StringComparer.Ordinal);
             var biases = new Dictionary<string, IWeightInitializer>(StringComparer.Ordinal);
+            var rules = new List<InitializerRule>();
             var entries = SplitEntries(text).Where(e => e.Length > 0).ToList();
             if (entries.Count == 0)
             {
@@ -82,9 +90,22 @@ namespace Microsoft.ML.WeightInit.Initializers
                 int dot = target.LastIndexOf('.');
                 string layer = dot < 0 ? string.Empty : target[..dot];
                 string role = dot < 0 ? string.Empty : target[(dot + 1)..];
-                if (layer.Length == 0 || !layer.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || (role != "weight" && role != "bias"))
+                if (layer.Length == 0 || !layer.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || (role != "weight" && role != "bias")
+                    || char.IsAsciiLetterUpper(layer[0]))
                 {
-                    throw new FormatException($"Initializer plan entry '{entry}': unknown target '{target}'. Valid targets: {ValidTargets}.");
+                    var kind = InitializerRule.Classify(target);
+                    bool misspelt = kind == RuleKind.Exact && !target.Contains('.')
+                        && (target.StartsWith("weight", StringComparison.Ordinal) || target.StartsWith("bias", StringComparison.Ordinal));
+                    if (kind is null || misspelt)
+                    {
+                        throw new FormatException($"Initializer plan entry '{entry}': unknown target '{target}'. Valid targets: {ValidTargets}.");
+                    }
+                    if (rules.Any(r => r.Target == target))
+                    {
+                        throw new FormatException($"Initializer plan entry '{entry}': '{target}' is given twice.");
+                    }
+                    rules.Add(new InitializerRule(target, kind.Value, ParseInitializer(value, entry)));
+                    continue;
                 }
                 var overrides = role == "weight" ? weights : biases;
                 if (overrides.ContainsKey(layer))
@@ -97,6 +118,7 @@ namespace Microsoft.ML.WeightInit.Initializers
             {
                 WeightOverrides = weights,
                 BiasOverrides = biases,
+                Rules = rules,
                 ZeroLastLayer = zeroLast ?? false,
             };
         }

@@ -55,6 +55,10 @@ namespace Microsoft.ML.WeightInit.Initializers
 
         private string? _standaloneName;
 
+        /// <summary>A context for one parameter of a module tree, named by its full path (e.g. <c>encoder.layers.0.linear1.bias</c>).</summary>
+        internal static WeightInitContext ForParameter(torch.Generator generator, string path, ParameterRole role, IReadOnlyList<long> weightShape) =>
+            new(generator, path, role, weightShape) { _standaloneName = path };
+
         /// <summary>A context for filling a standalone tensor (its own shape is the weight shape).</summary>
         /// <param name="generator">The generator every random draw comes from.</param>
         /// <param name="tensor">The tensor to be filled.</param>

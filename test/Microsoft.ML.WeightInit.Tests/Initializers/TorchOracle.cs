@@ -18,7 +18,10 @@ namespace Microsoft.ML.WeightInit.Tests.Initialization
     {
         public const string Python = "/usr/bin/python3";
 
-        private static readonly Lazy<TorchOracle> s_instance = new(Run, isThreadSafe: true);
+        private static readonly Lazy<TorchOracle> s_instance = new(() => Run("torch_init_oracle.py"), isThreadSafe: true);
+
+        // test/parity/torch_module_oracle.py: module resets and plans applied to module trees (issue 16).
+        private static readonly Lazy<TorchOracle> s_modules = new(() => Run("torch_module_oracle.py"), isThreadSafe: true);
 
         private TorchOracle(string? unavailable, string directory, IReadOnlyList<OracleCase> cases, string torchVersion)
         {
@@ -30,6 +33,9 @@ namespace Microsoft.ML.WeightInit.Tests.Initialization
 
         public static TorchOracle Instance => s_instance.Value;
 
+        /// <summary>The module oracle (test/parity/torch_module_oracle.py).</summary>
+        public static TorchOracle Modules => s_modules.Value;
+
         /// <summary>Why the oracle could not run, or null.</summary>
         public string? Unavailable { get; }
 
@@ -40,9 +46,11 @@ namespace Microsoft.ML.WeightInit.Tests.Initialization
         public string TorchVersion { get; }
 
         /// <summary>Ends the calling test inconclusive when the oracle is unavailable.</summary>
-        public static TorchOracle Require()
+        public static TorchOracle Require() => Require(Instance);
+
+        /// <summary>Ends the calling test inconclusive when <paramref name="oracle"/> is unavailable.</summary>
+        public static TorchOracle Require(TorchOracle oracle)
         {
-            var oracle = Instance;
             if (oracle.Unavailable is not null)
             {
                 Assert.Inconclusive(oracle.Unavailable);
@@ -62,9 +70,9 @@ namespace Microsoft.ML.WeightInit.Tests.Initialization
 
         public byte[] ReadBytes(OracleTensor tensor) => File.ReadAllBytes(Path.Combine(Directory, tensor.File));
 
-        private static TorchOracle Run()
+        private static TorchOracle Run(string scriptName)
         {
-            string script = Path.Combine(AppContext.BaseDirectory, "parity", "torch_init_oracle.py");
+            string script = Path.Combine(AppContext.BaseDirectory, "parity", scriptName);
             if (!File.Exists(Python))
             {
                 return Missing($"{Python} does not exist (install Debian's python3-torch).");
@@ -80,7 +88,7 @@ namespace Microsoft.ML.WeightInit.Tests.Initialization
             int code = Exec($"\"{script}\" \"{directory}\"", out string error);
             if (code != 0)
             {
-                throw new InvalidOperationException($"The oracle failed with exit code {code}: {error}");
+                throw new InvalidOperationException($"The oracle {scriptName} failed with exit code {code}: {error}");
             }
             using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "manifest.json")));
             var cases = manifest.RootElement.GetProperty("cases").EnumerateArray().Select(OracleCase.From).ToList();
