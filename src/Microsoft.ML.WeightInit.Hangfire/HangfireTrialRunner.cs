@@ -142,7 +142,7 @@ namespace Microsoft.ML.WeightInit.Hangfire
 
         private string Enqueue(string key, TrialSpec spec, string payload)
         {
-            string jobId = _client.Create(Job.FromExpression<TrialJob>(j => j.Run(spec.Id, payload, CancellationToken.None)), new EnqueuedState(_options.Queue));
+            string jobId = _client.Create(TrialJob.Create(spec.Id, payload, _options.Queue), new EnqueuedState(_options.Queue));
             using var connection = _storage.GetConnection();
             using var transaction = connection.CreateWriteTransaction();
             transaction.SetRangeInHash(key, new[] { KeyValuePair.Create("JobId", jobId) });

@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Threading;
 using global::Hangfire;
+using global::Hangfire.Common;
 
 namespace Microsoft.ML.WeightInit.Hangfire
 {
@@ -15,6 +16,14 @@ namespace Microsoft.ML.WeightInit.Hangfire
         private readonly TrialJobExecutor _executor;
 
         internal TrialJob(TrialJobExecutor executor) => _executor = executor;
+
+        /// <summary>The job of a trial, bound to its queue: retries and requeues go back to that queue (not Hangfire's
+        /// <c>default</c>), where the sweep's workers listen.</summary>
+        internal static Job Create(string trialId, string payload, string queue)
+        {
+            var call = Job.FromExpression<TrialJob>(j => j.Run(trialId, payload, CancellationToken.None));
+            return new Job(call.Type, call.Method, call.Args, queue);
+        }
 
         /// <summary>
         /// Runs the trial. An exception fails this attempt: a malformed payload fails the job at once, anything else
