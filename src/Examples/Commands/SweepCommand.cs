@@ -155,7 +155,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             /// <summary>Trials in flight.</summary>
             [CommandOption("--concurrent <N>")]
             [Description("With --storage: trials queued or running at once (within a rung). Default: 8.")]
-            public int Concurrent { get; init; } = 8;
+            public int? Concurrent { get; init; }
 
             /// <summary>Checks the options.</summary>
             public override ValidationResult Validate()
@@ -163,6 +163,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 if (Storage is not null && StorageSettings.Error(() => StorageOptions.Create(Storage, Queue, null)) is { } storageError)
                 {
                     return ValidationResult.Error(storageError);
+                }
+                if (Concurrent is not null && Storage is null)
+                {
+                    return ValidationResult.Error("--concurrent needs --storage (trials run one at a time in process).");
                 }
                 if (Concurrent < 1)
                 {
@@ -235,9 +239,9 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             using var disposeRunner = runner as IDisposable;
             if (runner is Hangfire.HangfireTrialRunner remote)
             {
-                setup.Options.MaxConcurrentTrials = settings.Concurrent;
+                setup.Options.MaxConcurrentTrials = settings.Concurrent ?? 8;
                 setup.Options.KeepBestModel = false;
-                AnsiConsole.MarkupLineInterpolated($"Workers: queue [bold]{settings.Queue}[/] on PostgreSQL at {StorageOptions.Create(settings.Storage!, settings.Queue, null).Endpoint}, up to {settings.Concurrent} trials at once; data SHA-256 {remote.DataChecksum[..16]}…");
+                AnsiConsole.MarkupLineInterpolated($"Workers: queue [bold]{settings.Queue}[/] on PostgreSQL at {StorageOptions.Create(settings.Storage!, settings.Queue, null).Endpoint}, up to {setup.Options.MaxConcurrentTrials} trials at once; data SHA-256 {remote.DataChecksum[..16]}…");
             }
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{source}[/] ({location.Description})");
             AnsiConsole.MarkupLineInterpolated($"Search space: [bold]{setup.Space.TextForm}[/]");

@@ -108,7 +108,7 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps.Distributed
                 using (var worker = WorkerProcess.StartWorker(db, TimeSpan.FromSeconds(30)))
                 using (var driver = WorkerProcess.Start(new[]
                 {
-                    "sweep", "--sample", "--train-rows", "300", "--test-rows", "100", "--tuner", "random", "--candidates", "4",
+                    "sweep", "--sample", "--train-rows", "1000", "--test-rows", "100", "--tuner", "random", "--candidates", "4",
                     "--tuner-seed", "1", "--weights", Weights, "--lr", "0.05", "--epochs", "1", "--validation", "test",
                     "--log", log, "--storage", db, "--concurrent", "4",
                 }))
@@ -127,7 +127,8 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps.Distributed
                 Assert.IsTrue(logged is >= 1 and < 4, $"{logged} trials logged before the kill");
 
                 using var worker2 = WorkerProcess.StartWorker(db, TimeSpan.FromSeconds(5));
-                var remote = new HangfireTrialRunner(options, SmallSample, new TrialRunnerSettings());
+                // Trials of 1,000 rows: long enough that the driver is killed before the last one is logged.
+                var remote = new HangfireTrialRunner(options, SmallSample with { TrainRows = 1000 }, new TrialRunnerSettings());
                 var ranNow = new List<string>();
                 using var result = new SweepExperiment(new MLContext(seed: 0), new RandomTuner(Space(lr: "0.05"), 4, seed: 1), remote, new SweepOptions
                 {
