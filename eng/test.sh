@@ -19,6 +19,25 @@ if ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1; then
   fi
 fi
 
+# The distributed-sweep tests need a real PostgreSQL (a private server: eng/postgres.sh, stopped at exit) and the
+# dashboard test headless Chromium (Debian's chromium). Without them those tests are inconclusive, saying why.
+# shellcheck source=eng/postgres.sh
+if [ -z "${WEIGHTINIT_TEST_POSTGRES:-}" ]; then
+  source "$root/eng/postgres.sh" start || echo "warning: no PostgreSQL server: the distributed-sweep tests will be inconclusive." >&2
+  [ -z "${WEIGHTINIT_TEST_POSTGRES_DATA:-}" ] || trap 'bash "$root/eng/postgres.sh" stop' EXIT
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing chromium (headless, for the sweep dashboard test)..."
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi
+  if [ "$sudo" = none ]; then
+    echo "warning: cannot install chromium without root; the dashboard test will be inconclusive." >&2
+  else
+    $sudo apt-get install -y -q chromium >/dev/null 2>&1 \
+      || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo apt-get install -y -q chromium >/dev/null 2>&1; } \
+      || echo "warning: apt-get install chromium failed; the dashboard test will be inconclusive." >&2
+  fi
+fi
+
 results="$root/artifacts/test-results"
 rm -rf "$results"
 dotnet test Extensions.sln -c Release --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" \

@@ -31,6 +31,10 @@ app.Configure(config =>
         .WithDescription("Sweep initializers AutoML-style (random, grid or successive halving), rank them on a validation split or k-fold CV, resume from the trial log.");
     config.AddCommand<TrialCommand>("trial")
         .WithDescription("Run one sweep trial from a JSON trial request and print the JSON result (the worker of a distributed sweep).");
+    config.AddCommand<WorkerCommand>("worker")
+        .WithDescription("Run the trials of distributed sweeps (sweep --storage): a Hangfire worker on PostgreSQL, one trial at a time.");
+    config.AddCommand<DashboardCommand>("dashboard")
+        .WithDescription("Serve Hangfire's dashboard of a distributed sweep's storage on 127.0.0.1 (read-only by default).");
     config.AddCommand<InitStatsCommand>("init-stats")
         .WithDescription("Initialize the net with a plan (no training): weight statistics against theory, signal propagation on one batch, the article's mean listing.");
     config.AddCommand<ImagesCommand>("images")

@@ -142,9 +142,36 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("libtorch threads; 0 = one per core. Default: 0.")]
             public int Threads { get; init; }
 
+            /// <summary>PostgreSQL connection string.</summary>
+            [CommandOption("--storage <CONNECTION>")]
+            [Description("Run the trials on workers (weightinit worker --storage …) through this PostgreSQL database (Hangfire storage). Default: none (trials run in this process).")]
+            public string? Storage { get; init; }
+
+            /// <summary>Queue.</summary>
+            [CommandOption("--queue <NAME>")]
+            [Description("With --storage: the Hangfire queue the workers listen on. Default: weightinit.")]
+            public string Queue { get; init; } = Hangfire.HangfireSweepOptions.DefaultQueue;
+
+            /// <summary>Trials in flight.</summary>
+            [CommandOption("--concurrent <N>")]
+            [Description("With --storage: trials queued or running at once (within a rung). Default: 8.")]
+            public int? Concurrent { get; init; }
+
             /// <summary>Checks the options.</summary>
             public override ValidationResult Validate()
             {
+                if (Storage is not null && StorageSettings.Error(() => StorageOptions.Create(Storage, Queue, null)) is { } storageError)
+                {
+                    return ValidationResult.Error(storageError);
+                }
+                if (Concurrent is not null && Storage is null)
+                {
+                    return ValidationResult.Error("--concurrent needs --storage (trials run one at a time in process).");
+                }
+                if (Concurrent < 1)
+                {
+                    return ValidationResult.Error($"--concurrent must be at least 1; got {Concurrent}.");
+                }
                 if (base.Validate() is { Successful: false } data)
                 {
                     return data;
@@ -205,8 +232,17 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             var mlContext = new MLContext(seed: 0);
             var (directory, source) = MnistData.Locate(settings);
             var location = new SweepDataLocation { MnistDirectory = directory, TrainRows = settings.TrainRows, ValidationRows = settings.TestRows };
-            using var runner = InProcessTrialRunner.Create(mlContext, location,
-                new TrialRunnerSettings { BatchSize = settings.BatchSize, NumberOfThreads = settings.Threads });
+            var trialSettings = new TrialRunnerSettings { BatchSize = settings.BatchSize, NumberOfThreads = settings.Threads };
+            ITrialRunner runner = settings.Storage is null ? InProcessTrialRunner.Create(mlContext, location, trialSettings)
+                : new Hangfire.HangfireTrialRunner(StorageOptions.Create(settings.Storage, settings.Queue, null), location, trialSettings,
+                    log: line => AnsiConsole.MarkupLineInterpolated($"[yellow]{line}[/]"));
+            using var disposeRunner = runner as IDisposable;
+            if (runner is Hangfire.HangfireTrialRunner remote)
+            {
+                setup.Options.MaxConcurrentTrials = settings.Concurrent ?? 8;
+                setup.Options.KeepBestModel = false;
+                AnsiConsole.MarkupLineInterpolated($"Workers: queue [bold]{settings.Queue}[/] on PostgreSQL at {StorageOptions.Create(settings.Storage!, settings.Queue, null).Endpoint}, up to {setup.Options.MaxConcurrentTrials} trials at once; data SHA-256 {remote.DataChecksum[..16]}…");
+            }
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{source}[/] ({location.Description})");
             AnsiConsole.MarkupLineInterpolated($"Search space: [bold]{setup.Space.TextForm}[/]");
             AnsiConsole.MarkupLineInterpolated($"Tuner: [bold]{setup.Tuner.Description}[/], seeds {settings.Seeds}, {setup.Options.Evaluation.TextForm}, metric {setup.Options.Metric}{(setup.Options.MaxTime is { } t ? $", max time {t}" : "")}");

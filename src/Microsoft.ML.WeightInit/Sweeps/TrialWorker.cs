@@ -41,7 +41,15 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// (<c>spec</c>, <c>data</c>, <c>settings</c>, <c>spec.candidate</c>, <c>spec.candidate.weight</c>,
         /// <c>spec.candidate.bias</c>, <c>spec.evaluation</c>) is missing or null, or a value is out of range; the message
         /// names the field.</exception>
-        public static string Run(string requestJson, CancellationToken cancellationToken = default)
+        public static string Run(string requestJson, CancellationToken cancellationToken = default) =>
+            SweepJson.Serialize(Run(ParseRequest(requestJson), cancellationToken));
+
+        /// <summary>Reads and checks a serialized <see cref="TrialRequest"/> without running it (for executors that
+        /// keep the data loaded between trials).</summary>
+        /// <param name="requestJson">A serialized <see cref="TrialRequest"/>.</param>
+        /// <returns>The request, with its spec and settings validated.</returns>
+        /// <exception cref="JsonException">As <see cref="Run(string, CancellationToken)"/>: the message names the field.</exception>
+        public static TrialRequest ParseRequest(string requestJson)
         {
             var request = SweepJson.Deserialize<TrialRequest>(requestJson);
             if (Missing(request) is string missing)
@@ -54,7 +62,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 throw new JsonException($"The trial request JSON has an invalid {invalid}.");
             }
-            return SweepJson.Serialize(Run(request, cancellationToken));
+            return request;
         }
 
         /// <summary>The JSON path of the first required member that is null, or null.</summary>
