@@ -99,6 +99,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return ValidationResult.Error(output);
                 }
+                if (ReportDirectory.ForeignEntries(Output, ComparisonReportFiles.Names) is { Count: > 0 } foreign)
+                {
+                    return ValidationResult.Error($"--out '{Output}' holds {string.Join(", ", foreign.Take(5))}{(foreign.Count > 5 ? ", …" : "")} besides the report files; the report set replaces the directory as a whole (never a mix of two runs): give --out a directory of its own.");
+                }
                 return ValidationResult.Success();
             }
 

@@ -52,6 +52,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 Train is < 10 or > 6000 ? ValidationResult.Error("--train must be 10 to 6000.")
                 : Test is < 1 or > 1000 ? ValidationResult.Error("--test must be 1 to 1000.")
                 : Epochs < 1 ? ValidationResult.Error("--epochs must be at least 1.")
+                : OutputPaths.CheckDirectory("--output", Output) is { } output ? ValidationResult.Error(output)
                 : ValidationResult.Success();
         }
 

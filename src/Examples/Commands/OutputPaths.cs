@@ -15,6 +15,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         /// <returns>null, or the error naming the option and the path as given.</returns>
         public static string? CheckDirectory(string option, string path)
         {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                return $"{option} is empty; expected a directory path.";
+            }
             string full = Path.GetFullPath(path);
             return File.Exists(full) ? $"{option} '{path}' is a file; expected a directory." : Probe(option, path, full);
         }
@@ -26,6 +30,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         /// <returns>null, or the error naming the option and the path as given.</returns>
         public static string? CheckFile(string option, string path, bool createDirectory = true)
         {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                return $"{option} is empty; expected a file path.";
+            }
             string full = Path.GetFullPath(path);
             if (Directory.Exists(full))
             {
@@ -39,6 +47,22 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                     : $"{option} '{path}': directory '{directory}' does not exist.";
             }
             return Probe(option, path, directory);
+        }
+
+        /// <summary>Checks a file the command reads back, locks and appends to (a trial log): a device or FIFO
+        /// (e.g. <c>/dev/null</c>) cannot be one.</summary>
+        /// <param name="option">The option, e.g. <c>--log</c>.</param>
+        /// <param name="path">The file, as given.</param>
+        /// <returns>null, or the error naming the option and the path as given.</returns>
+        public static string? CheckRegularFile(string option, string path)
+        {
+            if (CheckFile(option, path) is { } error)
+            {
+                return error;
+            }
+            return File.Exists(path) && IO.UnixFileType.IsSpecial(Path.GetFullPath(path))
+                ? $"{option} '{path}' is a device or FIFO; expected a regular file (it is read back, locked and appended to)."
+                : null;
         }
 
         private static string? Probe(string option, string path, string directory)

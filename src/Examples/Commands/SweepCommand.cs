@@ -190,7 +190,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 }
                 foreach (var (option, path) in new[] { ("--log", NoLog ? null : Log), ("--csv", Csv), ("--json", Json), ("--save-model", SaveModel) })
                 {
-                    if (path is not null && OutputPaths.CheckFile(option, path) is { } error)
+                    if (path is not null && (option == "--log" ? OutputPaths.CheckRegularFile(option, path) : OutputPaths.CheckFile(option, path)) is { } error)
                     {
                         return ValidationResult.Error(error);
                     }
@@ -244,6 +244,14 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 AnsiConsole.MarkupLineInterpolated($"Workers: queue [bold]{settings.Queue}[/] on PostgreSQL at {StorageOptions.Create(settings.Storage!, settings.Queue, null).Endpoint}, up to {setup.Options.MaxConcurrentTrials} trials at once; data SHA-256 {remote.DataChecksum[..16]}…");
             }
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{source}[/] ({location.Description})");
+            try
+            {
+                runner.CheckEvaluation(setup.Options.Evaluation);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new ArgumentException($"--validation '{settings.Validation}' on {location.Description}: {e.Message}", e);
+            }
             AnsiConsole.MarkupLineInterpolated($"Search space: [bold]{setup.Space.TextForm}[/]");
             AnsiConsole.MarkupLineInterpolated($"Tuner: [bold]{setup.Tuner.Description}[/], seeds {settings.Seeds}, {setup.Options.Evaluation.TextForm}, metric {setup.Options.Metric}{(setup.Options.MaxTime is { } t ? $", max time {t}" : "")}");
             if (setup.Options.TrialLogPath is { } log)
@@ -321,12 +329,16 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                     TrialLogPath = s.NoLog ? null : s.Log,
                     MaxTime = s.MaxTime is null ? null : Duration(s.MaxTime),
                 };
+                if (options.Seeds.GroupBy(x => x).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                {
+                    throw new ArgumentException($"--seeds '{s.Seeds}' lists seed {twice.Key} twice; expected distinct seeds, e.g. 1,2,3.");
+                }
                 return new SweepSetup(space, tuner, options);
             }
 
             private static SweepEvaluation Evaluation(string text)
             {
-                const string Expected = "expected holdout, holdout:FRACTION (0 < FRACTION < 1), cv, cv:K (K ≥ 2) or test";
+                string expected = $"expected holdout, holdout:FRACTION (0 < FRACTION < 1), cv, cv:K (2 ≤ K ≤ {SweepEvaluation.MaxFolds}) or test";
                 var parts = text.Split(':', 2);
                 string arg = parts.Length > 1 ? parts[1].Trim() : string.Empty;
                 return parts[0].Trim() switch
@@ -336,26 +348,35 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                     "holdout" when double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f > 0 && f < 1 =>
                         SweepEvaluation.Holdout(f),
                     "cv" when arg.Length == 0 => SweepEvaluation.CrossValidation(5),
-                    "cv" when int.TryParse(arg, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 2 =>
+                    "cv" when int.TryParse(arg, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 2 && k <= SweepEvaluation.MaxFolds =>
                         SweepEvaluation.CrossValidation(k),
-                    _ => throw new ArgumentException($"--validation '{text}': {Expected}."),
+                    _ => throw new ArgumentException($"--validation '{text}': {expected}."),
                 };
             }
 
             private static TimeSpan Duration(string text)
             {
                 string t = text.Trim();
-                if (t.Length > 1 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && n > 0)
+                double? seconds = null;
+                if (t.Length > 1 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && n > 0 && double.IsFinite(n))
                 {
-                    switch (t[^1])
-                    {
-                        case 's': return TimeSpan.FromSeconds(n);
-                        case 'm': return TimeSpan.FromMinutes(n);
-                        case 'h': return TimeSpan.FromHours(n);
-                    }
+                    seconds = t[^1] switch { 's' => n, 'm' => n * 60, 'h' => n * 3600, _ => null };
                 }
-                return TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
-                    ? span : throw new ArgumentException($"--max-time '{text}': expected e.g. 90s, 30m, 2h or hh:mm:ss.");
+                if (seconds is null && TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+                {
+                    seconds = span.TotalSeconds;
+                }
+                if (seconds is null)
+                {
+                    throw new ArgumentException($"--max-time '{text}': expected e.g. 90s, 30m, 2h or hh:mm:ss.");
+                }
+                // Compared in seconds before any TimeSpan is made: 1e9h overflows TimeSpan, 99999999h the timer.
+                if (seconds > SweepOptions.LongestMaxTime.TotalSeconds)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"--max-time '{text}': at most {SweepOptions.LongestMaxTime.TotalHours:F0}h ({SweepOptions.LongestMaxTime.TotalDays:F0} days), the longest a sweep's timer can wait; omit --max-time for no limit."));
+                }
+                return TimeSpan.FromSeconds(seconds.Value);
             }
         }
     }

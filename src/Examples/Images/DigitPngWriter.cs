@@ -4,10 +4,13 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.WeightInit.IO;
+using SkiaSharp;
 
 namespace Microsoft.ML.WeightInit.Examples.Images
 {
-    /// <summary>Writes MNIST rows as 28 × 28 gray PNG files, white digit on black, named <c>00042-7.png</c>.</summary>
+    /// <summary>Writes MNIST rows as 28 × 28 gray PNG files, white digit on black, named <c>00042-7.png</c>, each
+    /// through <see cref="AtomicFile"/>.</summary>
     public static class DigitPngWriter
     {
         /// <summary>Writes the first <paramref name="count"/> rows of <paramref name="mnist"/> into <paramref name="directory"/>.</summary>
@@ -26,9 +29,12 @@ namespace Microsoft.ML.WeightInit.Examples.Images
                     bgra[4 * p + 3] = 255;
                 }
                 string name = string.Create(CultureInfo.InvariantCulture, $"{files.Count:D5}-{digit.Label}.png");
-                using (var image = MLImage.CreateFromPixels(28, 28, MLPixelFormat.Bgra32, bgra))
+                // Encoded in memory, then written through AtomicFile: a full disk or a kill leaves no empty or torn PNG.
+                using (var bitmap = new SKBitmap(new SKImageInfo(28, 28, SKColorType.Bgra8888, SKAlphaType.Opaque)))
                 {
-                    image.Save(Path.Combine(directory, name));
+                    System.Runtime.InteropServices.Marshal.Copy(bgra, 0, bitmap.GetPixels(), bgra.Length);
+                    using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+                    AtomicFile.Write(Path.Combine(directory, name), stream => stream.Write(png.AsSpan()));
                 }
                 files.Add(new DigitFile { ImagePath = name, Label = digit.Label });
             }

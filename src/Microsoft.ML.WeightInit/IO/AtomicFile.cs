@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 
 namespace Microsoft.ML.WeightInit.IO
@@ -9,7 +11,9 @@ namespace Microsoft.ML.WeightInit.IO
     /// directory, is flushed to disk, then renamed over the target (an atomic replace on one file system). A failure
     /// or a kill part-way leaves the old file as it was; a failure also removes the temporary file. A symbolic link is
     /// followed (its target is replaced, the link stays); the replacement keeps the old file's permissions; a device or
-    /// FIFO (e.g. <c>/dev/null</c>) is written into directly, as there is nothing to keep. Every file this
+    /// FIFO (e.g. <c>/dev/null</c>) is written into directly, as there is nothing to keep. A writer locks its temporary
+    /// file until the rename; temporary files of the same target left by killed writers (unlocked) are deleted by the
+    /// next write to that target. Every file this
     /// library and its Examples app write (model zips through <c>SaveAtomically</c>, sweep leaderboards, comparison
     /// reports) goes through it.
     /// </summary>
@@ -43,18 +47,24 @@ namespace Microsoft.ML.WeightInit.IO
             }
             string directory = Path.GetDirectoryName(full) ?? throw new IOException($"'{full}' has no directory.");
             string name = Path.GetFileName(full);
-            // ".<name>.<32 hex>.partial" must stay within the 255 bytes of a file name even for a long name.
-            string temporary = Path.Combine(directory, $".{(name.Length > 200 ? name[..200] : name)}.{Guid.NewGuid():N}.partial");
+            string prefix = TemporaryPrefix(name);
+            RemoveAbandoned(directory, prefix);
+            string temporary = Path.Combine(directory, $"{prefix}{Guid.NewGuid():N}.partial");
+            FileStream? stream = null;
             try
             {
-                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    write(stream);
-                    stream.Flush(flushToDisk: true);
-                }
+                stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                // Held until the rename: a later writer's clean-up (RemoveAbandoned) leaves a locked temporary alone.
+                FileLock.TryLockExclusive(stream.SafeFileHandle);
+                write(stream);
+                stream.Flush(flushToDisk: true);
                 if (!OperatingSystem.IsWindows() && File.Exists(full))
                 {
                     File.SetUnixFileMode(temporary, File.GetUnixFileMode(full)); // the replacement keeps the file's mode
+                }
+                if (OperatingSystem.IsWindows())
+                {
+                    stream.Dispose(); // Windows renames no open file
                 }
                 File.Move(temporary, full, overwrite: true);
             }
@@ -67,6 +77,15 @@ namespace Microsoft.ML.WeightInit.IO
             {
                 try
                 {
+                    // After a success everything is flushed already; after a failure (a full disk) the buffer's second
+                    // flush attempt must not replace the error that names the target.
+                    stream?.Dispose();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+                try
+                {
                     File.Delete(temporary); // nothing left after the move; the partial file after a failure
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -74,6 +93,70 @@ namespace Microsoft.ML.WeightInit.IO
                     // Its name never matches the target's, so a leftover is harmless.
                 }
             }
+        }
+
+        /// <summary>".&lt;name&gt;.": the temporary files of a target are this, 32 hex digits and ".partial" (the name is cut
+        /// to 200 characters so that the whole stays within the 255 bytes of a file name).</summary>
+        internal static string TemporaryPrefix(string name) => $".{(name.Length > 200 ? name[..200] : name)}.";
+
+        /// <summary>
+        /// Deletes the temporary files of earlier writes to the same target that were abandoned (the writer was killed
+        /// before its rename): only names of exactly this class's form, only regular files, and only those no process
+        /// holds locked — a writer locks its temporary file from creation to rename, so a concurrent write to the same
+        /// target keeps its file; the system drops a killed writer's lock.
+        /// </summary>
+        private static void RemoveAbandoned(string directory, string prefix)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return; // an open temporary cannot be deleted there anyway, and a lock cannot be probed as on Unix
+            }
+            IEnumerable<string> candidates;
+            try
+            {
+                candidates = Directory.EnumerateFiles(directory, "*.partial").Where(path => IsTemporaryOf(Path.GetFileName(path), prefix)).ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return; // the write itself reports what is wrong with the directory
+            }
+            foreach (string candidate in candidates)
+            {
+                try
+                {
+                    if (new FileInfo(candidate).LinkTarget is not null || UnixFileType.IsSpecial(candidate))
+                    {
+                        continue;
+                    }
+                    using var probe = new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                    if (FileLock.TryLockExclusive(probe.SafeFileHandle))
+                    {
+                        File.Delete(candidate);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Locked by a live writer (.NET reports its lock as a sharing violation), gone, or not ours to delete.
+                }
+            }
+        }
+
+        private static bool IsTemporaryOf(string fileName, string prefix)
+        {
+            const int Hex = 32;
+            if (fileName.Length != prefix.Length + Hex + ".partial".Length || !fileName.StartsWith(prefix, StringComparison.Ordinal)
+                || !fileName.EndsWith(".partial", StringComparison.Ordinal))
+            {
+                return false;
+            }
+            foreach (char c in fileName.AsSpan(prefix.Length, Hex))
+            {
+                if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /// <summary>An exception of the same kind as <paramref name="e"/> (kept as the inner exception) whose message

@@ -15,12 +15,20 @@ namespace Microsoft.ML.WeightInit.Initializers
     /// see it in the PyTorch implementations. Weights only; it needs a calibration batch (see
     /// <see cref="Networks.NetworkInitializer"/>). Text form: <c>lsuv(tol=0.1, max_iterations=10)</c>.
     /// </summary>
-    /// <param name="Tol">Tolerance on the output variance (the paper's Tol_var; default 0.1; &gt; 0).</param>
-    /// <param name="MaxIterations">Most rescalings per layer (the paper's T_max; default 10; ≥ 1).</param>
+    /// <param name="Tol">Tolerance on the output variance (the paper's Tol_var; default 0.1; ≥ <see cref="MinTol"/>).</param>
+    /// <param name="MaxIterations">Most rescalings per layer (the paper's T_max; default 10; 1 to <see cref="MaxMaxIterations"/>).</param>
     public sealed record LsuvInitializer(double Tol = 0.1, long MaxIterations = 10) : WeightInitializer, IDataDependentInitializer
     {
         /// <summary>The scheme's name in text forms.</summary>
         public const string SchemeName = "lsuv";
+
+        /// <summary>Smallest tol: the output variance is computed in float32, whose resolution near 1 is 1.2e-7 and
+        /// whose sum over a batch rounds by several ulps; a smaller tol could never be met.</summary>
+        public const double MinTol = 1e-5;
+
+        /// <summary>Largest max_iterations: each rescaling divides by √v, which reaches |v − 1| &lt; 1e-5 in a few
+        /// steps on any live layer; more iterations only spend time.</summary>
+        public const long MaxMaxIterations = 1000;
 
         /// <summary>The per-tensor start: orthogonal with gain 1.</summary>
         public static OrthogonalInitializer Start { get; } = new(1.0);
@@ -35,17 +43,19 @@ namespace Microsoft.ML.WeightInit.Initializers
         };
 
         /// <inheritdoc/>
-        /// <exception cref="ArgumentException">tol is not a positive finite number, or max_iterations &lt; 1.</exception>
+        /// <exception cref="ArgumentException">tol is not finite or below <see cref="MinTol"/>, or max_iterations is not 1 to
+        /// <see cref="MaxMaxIterations"/> (the message gives the bound).</exception>
         public override void ValidateParameters()
         {
-            if (!(Tol > 0) || !double.IsFinite(Tol))
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"tol must be a positive number; got {Tol}."), "tol");
-            }
-            if (MaxIterations < 1)
+            if (!(Tol >= MinTol) || !double.IsFinite(Tol))
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"max_iterations must be at least 1; got {MaxIterations}."), "max_iterations");
+                    $"tol must be a finite number ≥ {MinTol} (float32 variances cannot be told apart more finely); got {Tol}."), "tol");
+            }
+            if (MaxIterations < 1 || MaxIterations > MaxMaxIterations)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"max_iterations must be 1 to {MaxMaxIterations}; got {MaxIterations}."), "max_iterations");
             }
         }
 

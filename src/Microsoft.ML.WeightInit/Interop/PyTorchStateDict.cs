@@ -81,7 +81,9 @@ namespace Microsoft.ML.WeightInit.Interop
         /// initializers read <c>imported</c>).</returns>
         /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
         /// <exception cref="InvalidDataException">The file is not such a state dict (a parameter is missing, extra, of
-        /// a shape that does not fit, or not finite; the message names the file and the parameter), or its pickle holds
+        /// a shape that does not fit, or not finite; fewer than 2 classes; weights that overflow float32 on a probe batch
+        /// of 4 images; the message names the file and the parameter), a zip entry is damaged (CRC-32 or sizes disagree;
+        /// the message names the file and the entry), or its pickle holds
         /// anything <c>torch.save</c> of a state dict does not write (another Python global, a storage larger than
         /// its entry, …), checked before anything is unpickled.</exception>
         public static InitCnnTransformer ImportInitCnn(this ModelOperationsCatalog catalog, string path, InitCnnImportOptions? options = null)
@@ -124,6 +126,15 @@ namespace Microsoft.ML.WeightInit.Interop
             {
                 var shape = ShapeOf(tensors, options);
                 var network = NetworkState.Create(shape, tensors, ConvolutionPathSelector.Current.Path);
+                try
+                {
+                    ImportProbe.Check(network, options.NormalizationMean, options.NormalizationStd);
+                }
+                catch
+                {
+                    network.Dispose();
+                    throw;
+                }
                 var imported = new Persistence.RecordedInitializer("imported");
                 var settings = new TrainingSettings { Initialization = new Initializers.InitializerPlan(imported, imported) };
                 var model = new InitCnnModelParameters(network, options.NormalizationMean, options.NormalizationStd,
@@ -182,6 +193,11 @@ namespace Microsoft.ML.WeightInit.Interop
             if (width == 0)
             {
                 width = height;
+            }
+            if (fc2.shape[0] < 2)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"fc2.weight has shape [{fc2.shape[0]}, {fc2.shape[1]}]: {fc2.shape[0]} class, but a classifier needs at least 2 (fc2.weight [K, 500] with K ≥ 2)"));
             }
             return new ImageShape((int)conv1.shape[1], height, width, (int)fc2.shape[0]);
         }

@@ -52,6 +52,16 @@ namespace Microsoft.ML.WeightInit.Interop
             long start = stream.Position;
             try
             {
+                // Every entry's CRC-32 and sizes first: .NET's ZipArchive reads a flipped bit as a different weight.
+                try
+                {
+                    IO.ZipIntegrity.Verify(stream);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException(Error(e.Message.TrimEnd('.')).Message, e);
+                }
+                stream.Seek(start, SeekOrigin.Begin);
                 ZipArchive archive;
                 try
                 {

@@ -272,6 +272,54 @@ namespace Microsoft.ML.WeightInit.Sweeps
             return EvaluationMetrics.From(m);
         }
 
+        /// <summary>
+        /// Checks, before any training, that every split <paramref name="evaluation"/> makes of this runner's data has
+        /// training and validation rows (counted fold by fold: ML.NET assigns rows to folds at random, so even k ≤ rows
+        /// can leave a fold empty).
+        /// </summary>
+        /// <param name="evaluation">The sweep's evaluation.</param>
+        /// <exception cref="InvalidOperationException">A split would be empty; the message gives the rows and the fold.</exception>
+        public void CheckEvaluation(SweepEvaluation evaluation)
+        {
+            ArgumentNullException.ThrowIfNull(evaluation);
+            evaluation.Validate();
+            long rows = CountRows(_train);
+            switch (evaluation.Kind)
+            {
+                case SweepEvaluationKind.CrossValidation:
+                    if (evaluation.NumberOfFolds > rows)
+                    {
+                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                            $"{evaluation.NumberOfFolds} folds need at least {evaluation.NumberOfFolds} training rows (one per fold); there are {rows}."));
+                    }
+                    var folds = _mlContext.Data.CrossValidationSplit(_train, evaluation.NumberOfFolds, seed: evaluation.SplitSeed);
+                    for (int fold = 0; fold < folds.Count; fold++)
+                    {
+                        CheckSides(rows, CountRows(folds[fold].TestSet), $"{evaluation.TextForm}, fold {fold}");
+                    }
+                    break;
+                case SweepEvaluationKind.Holdout:
+                    var split = _mlContext.Data.TrainTestSplit(_train, evaluation.ValidationFraction, seed: evaluation.SplitSeed);
+                    CheckSides(rows, CountRows(split.TestSet), evaluation.TextForm);
+                    break;
+                default:
+                    if (_validationSet is null || CountRows(_validationSet) == 0)
+                    {
+                        throw new InvalidOperationException("The sweep scores on a validation set, but the runner has no validation rows.");
+                    }
+                    break;
+            }
+        }
+
+        private static void CheckSides(long rows, long validation, string where)
+        {
+            if (validation == 0 || validation == rows)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"{where} leaves {(validation == 0 ? "no validation rows" : "no training rows")} of the {rows} training rows; use fewer folds, another fraction or more rows."));
+            }
+        }
+
         private TrialSplit Split(SweepEvaluation evaluation, int fold)
         {
             string key = TrialSplit.KeyOf(evaluation, fold);

@@ -29,6 +29,10 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <summary>Trains on all the training rows and scores on the data's validation set.</summary>
         public static SweepEvaluation ValidationSet { get; } = new(SweepEvaluationKind.ValidationSet, 0, 1, 0);
 
+        /// <summary>Most folds of a cross-validation: every fold is a trial per candidate and seed, and every fold's
+        /// rows are counted before the sweep starts.</summary>
+        public const int MaxFolds = 100;
+
         /// <summary>Trials per candidate and seed: the folds, or 1.</summary>
         [JsonIgnore]
         public int Folds => Kind == SweepEvaluationKind.CrossValidation ? NumberOfFolds : 1;
@@ -50,9 +54,10 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "The hold-out fraction must be in (0, 1).");
             }
-            if (Kind == SweepEvaluationKind.CrossValidation && NumberOfFolds < 2)
+            if (Kind == SweepEvaluationKind.CrossValidation && (NumberOfFolds < 2 || NumberOfFolds > MaxFolds))
             {
-                throw new ArgumentOutOfRangeException(nameof(NumberOfFolds), NumberOfFolds, "Cross-validation needs at least 2 folds.");
+                throw new ArgumentOutOfRangeException(nameof(NumberOfFolds), NumberOfFolds,
+                    $"Cross-validation needs 2 to {MaxFolds} folds (SweepEvaluation.MaxFolds).");
             }
             if (!Enum.IsDefined(Kind))
             {

@@ -71,6 +71,9 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 deadline.CancelAfter(maxTime);
             }
+            // Every split is counted before any training: an empty fold found after hours of trials, or thousands of
+            // trials on empty folds, is worse than an error now.
+            (_runner as InProcessTrialRunner)?.CheckEvaluation(o.Evaluation);
             using var channel = _host.Start("Sweep");
             var notes = new List<string>();
             using var log = o.TrialLogPath is null ? null : TrialLog.Open(o.TrialLogPath, _runner.DataDescription);
@@ -243,9 +246,10 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 throw new ArgumentOutOfRangeException(nameof(o.Metric), o.Metric, "Unknown metric.");
             }
-            if (o.MaxTime is { } t && t <= TimeSpan.Zero)
+            if (o.MaxTime is { } t && (t <= TimeSpan.Zero || t > SweepOptions.LongestMaxTime))
             {
-                throw new ArgumentOutOfRangeException(nameof(o.MaxTime), t, "MaxTime must be positive.");
+                throw new ArgumentOutOfRangeException(nameof(o.MaxTime), t,
+                    $"MaxTime must be positive and at most {SweepOptions.LongestMaxTime.TotalDays:F0} days (SweepOptions.LongestMaxTime); null for no limit.");
             }
             if (o.MaxConcurrentTrials < 1 || (o.MaxConcurrentTrials > 1 && !runner.SupportsConcurrentTrials))
             {

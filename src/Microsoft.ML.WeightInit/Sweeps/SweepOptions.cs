@@ -23,8 +23,11 @@ namespace Microsoft.ML.WeightInit.Sweeps
         public string? TrialLogPath;
 
         /// <summary>Wall-clock cap of one <see cref="SweepExperiment.Run"/> call; the trial running when it is reached is
-        /// stopped and not recorded. Default: none.</summary>
+        /// stopped and not recorded. Default: none; at most <see cref="LongestMaxTime"/>.</summary>
         public TimeSpan? MaxTime;
+
+        /// <summary>The longest <see cref="MaxTime"/>: 49 days, within what a timer can wait (2³² − 2 ms).</summary>
+        public static TimeSpan LongestMaxTime { get; } = TimeSpan.FromDays(49);
 
         /// <summary>Trials run at once (only for runners with <see cref="ITrialRunner.SupportsConcurrentTrials"/>).
         /// Default 1.</summary>

@@ -14,9 +14,10 @@ namespace Microsoft.ML.WeightInit.Sweeps
     /// finished trial, written in one piece ending with a newline and flushed to disk before the next trial starts. A
     /// last line without its newline that is not well-formed JSON was cut short by a crash: it is dropped on opening
     /// (and cut off the file). Any other line that is not a valid header or trial record (status known, metrics of a
-    /// completed trial present and in range) is an error, the last line included. While a sweep has the log open it holds an exclusive lock
-    /// on <c>&lt;log&gt;.lock</c> (released by the system if the process dies), so two sweeps cannot write the same log;
-    /// the log itself stays readable (<c>tail -f</c>, <c>jq</c>).
+    /// completed trial present and in range) is an error, the last line included. While a sweep has the log open it holds an exclusive
+    /// lock on the open log itself (<see cref="IO.FileLock"/> on its descriptor, released by the system if the process dies), so two sweeps
+    /// cannot write the same file, whatever names (hard or symbolic links) they reach it by; the lock is advisory, so the log
+    /// stays readable (<c>tail -f</c>, <c>jq</c>). A device or FIFO (e.g. <c>/dev/null</c>) cannot be a log.
     /// </summary>
     internal sealed class TrialLog : IDisposable
     {
@@ -24,14 +25,12 @@ namespace Microsoft.ML.WeightInit.Sweeps
         public const int Version = 1;
 
         private readonly FileStream _stream;
-        private readonly FileStream _lock;
         private readonly object _gate = new();
 
-        private TrialLog(string path, FileStream stream, FileStream lockFile, List<TrialResult> results, string? repair)
+        private TrialLog(string path, FileStream stream, List<TrialResult> results, string? repair)
         {
             Path = path;
             _stream = stream;
-            _lock = lockFile;
             Results = results;
             Repair = repair;
         }
@@ -59,32 +58,44 @@ namespace Microsoft.ML.WeightInit.Sweeps
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
             string full = System.IO.Path.GetFullPath(path);
-            // The lock is taken on the real file: two sweeps reaching one log through different links must collide.
             full = IO.FilePaths.FollowLinks(full);
+            if (File.Exists(full) && IO.UnixFileType.IsSpecial(full))
+            {
+                throw new IOException($"The trial log '{full}' is a device or FIFO; a trial log must be a regular file (it is read back, locked and appended to).");
+            }
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-            FileStream lockFile;
-            try
-            {
-                lockFile = new FileStream(full + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException e)
-            {
-                throw new IOException($"The trial log '{full}' is in use by another sweep ({e.Message}).", e);
-            }
             FileStream? stream = null;
             try
             {
-                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+                try
+                {
+                    stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+                }
+                catch (IOException e) when (e.HResult is SharingViolation or 11 or 35)
+                {
+                    // .NET's own lock on Unix (FileShare) or Windows' sharing mode: another sweep has the file open.
+                    throw InUse(full, e);
+                }
+                // The lock is on the open file itself (its inode): every hard or symbolic link to it reaches the same lock.
+                if (!IO.FileLock.TryLockExclusive(stream.SafeFileHandle))
+                {
+                    throw InUse(full, null);
+                }
                 var (results, repair) = Read(stream, full, dataDescription);
-                return new TrialLog(full, stream, lockFile, results, repair);
+                return new TrialLog(full, stream, results, repair);
             }
             catch
             {
                 stream?.Dispose();
-                lockFile.Dispose();
                 throw;
             }
         }
+
+        /// <summary>HRESULT of ERROR_SHARING_VIOLATION (Windows); on Unix .NET gives the errno EWOULDBLOCK (11, or 35 on macOS).</summary>
+        private const int SharingViolation = unchecked((int)0x80070020);
+
+        private static IOException InUse(string full, Exception? inner) =>
+            new($"The trial log '{full}' is in use by another sweep (it is locked; a hard or symbolic link to it is the same file).", inner);
 
         /// <summary>Appends one trial as a line and flushes it to disk.</summary>
         /// <param name="result">The trial.</param>
@@ -96,8 +107,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
 
         public void Dispose()
         {
-            _stream.Dispose();
-            _lock.Dispose();
+            _stream.Dispose(); // closing the descriptor releases the lock
         }
 
         private void WriteLine(TrialLogLine line)

@@ -132,7 +132,7 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
             AssertCleanFailure(exitCode, output, "unknown layer 'conv9'");
         }
 
-        private static void AssertCleanFailure(int exitCode, string output, string expected)
+        internal static void AssertCleanFailure(int exitCode, string output, string expected)
         {
             Assert.AreNotEqual(0, exitCode, output);
             StringAssert.Contains(Unwrap(output), expected);
@@ -141,9 +141,9 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         }
 
         /// <summary>Spectre wraps long lines at the console width: join them back.</summary>
-        private static string Unwrap(string output) => Regex.Replace(output, @" *\r?\n(?!Error:)", " ");
+        internal static string Unwrap(string output) => Regex.Replace(output, @" *\r?\n(?!Error:)", " ");
 
-        private static (int ExitCode, string Output) Run(params string[] arguments)
+        internal static (int ExitCode, string Output) Run(params string[] arguments)
         {
             var start = new ProcessStartInfo("dotnet")
             {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Microsoft.ML.WeightInit.Experiments;
 using Microsoft.ML.WeightInit.IO;
 
@@ -12,23 +13,28 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         public const string Markdown = "comparison.md", Json = "comparison.json", EpochsCsv = "comparison-epochs.csv",
             SummaryCsv = "comparison-summary.csv", RunsCsv = "comparison-runs.csv", Png = "comparison.png";
 
-        /// <summary>Writes comparison.md, comparison.json, the three CSV files and comparison.png, each replaced
-        /// atomically (a kill part-way leaves every earlier file whole).</summary>
+        /// <summary>The set's file names.</summary>
+        public static IReadOnlyCollection<string> Names { get; } = new[] { Markdown, Json, EpochsCsv, SummaryCsv, RunsCsv, Png };
+
+        /// <summary>Writes comparison.md, comparison.json, the three CSV files and comparison.png as one set
+        /// (<see cref="ReportDirectory.Replace"/>: a kill part-way leaves the previous set whole, never a mix).</summary>
         /// <param name="directory">Output directory (created if missing).</param>
         /// <param name="summary">The summarized comparison.</param>
         /// <param name="dataDescription">Where the data came from.</param>
         /// <returns>The paths written.</returns>
         public static IReadOnlyList<string> Write(string directory, ComparisonSummary summary, string dataDescription)
         {
-            Directory.CreateDirectory(directory);
-            string P(string name) => Path.Combine(directory, name);
-            AtomicFile.WriteText(P(Markdown), writer => MarkdownReport.Write(writer, summary, dataDescription));
-            JsonReport.Write(P(Json), summary, dataDescription);
-            CsvReport.Write(P(EpochsCsv), CsvReport.Epochs(summary.Result));
-            CsvReport.Write(P(SummaryCsv), CsvReport.Summary(summary));
-            CsvReport.Write(P(RunsCsv), CsvReport.Runs(summary.Result));
-            CurvePlot.Write(P(Png), summary);
-            return new[] { P(Markdown), P(Json), P(EpochsCsv), P(SummaryCsv), P(RunsCsv), P(Png) };
+            ReportDirectory.Replace(directory, Names, staging =>
+            {
+                string S(string name) => Path.Combine(staging, name);
+                AtomicFile.WriteText(S(Markdown), writer => MarkdownReport.Write(writer, summary, dataDescription));
+                JsonReport.Write(S(Json), summary, dataDescription);
+                CsvReport.Write(S(EpochsCsv), CsvReport.Epochs(summary.Result));
+                CsvReport.Write(S(SummaryCsv), CsvReport.Summary(summary));
+                CsvReport.Write(S(RunsCsv), CsvReport.Runs(summary.Result));
+                CurvePlot.Write(S(Png), summary);
+            });
+            return Names.Select(name => Path.Combine(directory, name)).ToList();
         }
     }
 }
