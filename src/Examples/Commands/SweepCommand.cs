@@ -246,7 +246,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{source}[/] ({location.Description})");
             try
             {
-                runner.CheckEvaluation(setup.Options.Evaluation);
+                (runner as InProcessTrialRunner)?.CheckEvaluation(setup.Options.Evaluation);
             }
             catch (InvalidOperationException e)
             {
