@@ -14,7 +14,7 @@ for side in old new; do
   mkdir -p "$work/bench-$side"
   cp "$root/eng/bench-onnx/Program.cs" "$root/eng/bench-onnx/Bench.csproj" "$work/bench-$side/"
   cp "$src/Directory.Build.props" "$src/Directory.Build.targets" "$src/Directory.Packages.props" "$work/bench-$side/"
-  mkdir -p "$work/bench-$side/eng" && cp -r "$src/eng/." "$work/bench-$side/eng/"
+  mkdir -p "$work/bench-$side/eng" && cp "$src/eng/Versions.props" "$src/eng/TorchSharpNativeCompat.targets" "$work/bench-$side/eng/"
   (cd "$work/bench-$side" && dotnet build -c Release -nologo -v q -p:WeightInitProject="$src/src/Microsoft.ML.WeightInit/Microsoft.ML.WeightInit.csproj" \
      --artifacts-path "$work/artifacts-$side" >"$work/build-$side.log" 2>&1) || { cat "$work/build-$side.log"; exit 1; }
 done

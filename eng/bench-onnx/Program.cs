@@ -13,6 +13,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.WeightInit.Data;
+using Microsoft.ML.WeightInit.Trainers;
 
 var mlContext = new MLContext(seed: 0);
 var train = mlContext.Data.LoadMnistSample(MnistSplit.Train);
