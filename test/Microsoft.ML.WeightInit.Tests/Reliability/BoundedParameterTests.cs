@@ -15,6 +15,10 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
     public sealed class BoundedParameterTests
     {
         [TestMethod]
+        [DataRow(new[] { "--epochs", "2147483648" }, "Error: --epochs '2147483648': expected an integer from -2147483648 to 2147483647.", DisplayName = "--epochs 2147483648")]
+        [DataRow(new[] { "train", "--epochs=99999999999" }, "Error: --epochs '99999999999': expected an integer", DisplayName = "train --epochs=99999999999")]
+        [DataRow(new[] { "sweep", "-n", "1e3" }, "Error: -n '1e3': expected an integer", DisplayName = "sweep -n 1e3")]
+        [DataRow(new[] { "images", "--test", "-" }, "Error: --test '-': expected an integer", DisplayName = "images --test -")]
         [DataRow(new[] { "sweep", "--max-time", "1e9h" }, "Error: --max-time '1e9h': at most 1176h (49 days)", DisplayName = "--max-time 1e9h")]
         [DataRow(new[] { "sweep", "--max-time", "99999999h" }, "Error: --max-time '99999999h': at most 1176h", DisplayName = "--max-time 99999999h")]
         [DataRow(new[] { "sweep", "--max-time", "Infinityh" }, "Error: --max-time 'Infinityh': expected e.g. 90s", DisplayName = "--max-time Infinityh")]
