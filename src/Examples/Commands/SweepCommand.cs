@@ -205,8 +205,17 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             var mlContext = new MLContext(seed: 0);
             var (directory, source) = MnistData.Locate(settings);
             var location = new SweepDataLocation { MnistDirectory = directory, TrainRows = settings.TrainRows, ValidationRows = settings.TestRows };
-            using var runner = InProcessTrialRunner.Create(mlContext, location,
-                new TrialRunnerSettings { BatchSize = settings.BatchSize, NumberOfThreads = settings.Threads });
+            InProcessTrialRunner created;
+            try
+            {
+                created = InProcessTrialRunner.Create(mlContext, location,
+                    new TrialRunnerSettings { BatchSize = settings.BatchSize, NumberOfThreads = settings.Threads });
+            }
+            catch (ArgumentOutOfRangeException e) when (e.ParamName == "labelColumn" && settings.TrainRows > 0)
+            {
+                throw new ArgumentException($"--train-rows {settings.TrainRows}: the first {settings.TrainRows} training rows hold fewer than 2 classes; use more rows.", e);
+            }
+            using var runner = created;
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{source}[/] ({location.Description})");
             try
             {

@@ -53,6 +53,14 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         }
 
         [TestMethod]
+        public void TooFewTrainingRowsForTwoClasses_NameTrainRows()
+        {
+            var (exitCode, output) = CommandLineErrorTests.Run("sweep", "--sample", "--train-rows", "1", "--no-log", "-n", "1", "-e", "1", "--threads", "1");
+
+            CommandLineErrorTests.AssertCleanFailure(exitCode, output, "Error: --train-rows 1: the first 1 training rows hold fewer than 2 classes");
+        }
+
+        [TestMethod]
         public void TheSweepApi_ChecksTheFoldsAgainstTheData_BeforeAnyTrial()
         {
             var mlContext = new MLContext(seed: 0);
