@@ -18,6 +18,18 @@ if (Console.IsOutputRedirected)
     AnsiConsole.Profile.Width = 160;
 }
 
+// Numeric option values are checked first, so that an error names the option (Spectre's names only the type).
+var settingsOf = new System.Collections.Generic.Dictionary<string, Type>
+{
+    ["train"] = typeof(TrainCommand.Settings), ["compare"] = typeof(CompareCommand.Settings), ["sweep"] = typeof(SweepCommand.Settings),
+    ["trial"] = typeof(TrialCommand.Settings), ["init-stats"] = typeof(InitStatsCommand.Settings), ["images"] = typeof(ImagesCommand.Settings),
+};
+if (NumericOptions.Check(args, settingsOf, typeof(TrainCommand.Settings)) is { } numericError)
+{
+    AnsiConsole.MarkupLineInterpolated($"[red]Error: {numericError}[/]");
+    return 1;
+}
+
 var app = new CommandApp<TrainCommand>();
 app.Configure(config =>
 {

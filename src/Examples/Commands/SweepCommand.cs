@@ -225,6 +225,19 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             }
         }
 
+        /// <summary>The in-process runner; too few rows for two classes is an error naming --train-rows.</summary>
+        private static InProcessTrialRunner CreateInProcess(MLContext mlContext, SweepDataLocation location, TrialRunnerSettings trialSettings, int trainRows)
+        {
+            try
+            {
+                return InProcessTrialRunner.Create(mlContext, location, trialSettings);
+            }
+            catch (ArgumentOutOfRangeException e) when (e.ParamName == "labelColumn" && trainRows > 0)
+            {
+                throw new ArgumentException($"--train-rows {trainRows}: the first {trainRows} training rows hold fewer than 2 classes; use more rows.", e);
+            }
+        }
+
         /// <inheritdoc/>
         public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
         {
@@ -233,7 +246,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             var (directory, source) = MnistData.Locate(settings);
             var location = new SweepDataLocation { MnistDirectory = directory, TrainRows = settings.TrainRows, ValidationRows = settings.TestRows };
             var trialSettings = new TrialRunnerSettings { BatchSize = settings.BatchSize, NumberOfThreads = settings.Threads };
-            ITrialRunner runner = settings.Storage is null ? InProcessTrialRunner.Create(mlContext, location, trialSettings)
+            ITrialRunner runner = settings.Storage is null ? CreateInProcess(mlContext, location, trialSettings, settings.TrainRows)
                 : new Hangfire.HangfireTrialRunner(StorageOptions.Create(settings.Storage, settings.Queue, null), location, trialSettings,
                     log: line => AnsiConsole.MarkupLineInterpolated($"[yellow]{line}[/]"));
             using var disposeRunner = runner as IDisposable;

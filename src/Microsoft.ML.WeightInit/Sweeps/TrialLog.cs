@@ -77,7 +77,16 @@ namespace Microsoft.ML.WeightInit.Sweeps
                     throw InUse(full, e);
                 }
                 // The lock is on the open file itself (its inode): every hard or symbolic link to it reaches the same lock.
-                if (!IO.FileLock.TryLockExclusive(stream.SafeFileHandle))
+                bool locked;
+                try
+                {
+                    locked = IO.FileLock.TryLockExclusive(stream.SafeFileHandle);
+                }
+                catch (IOException e)
+                {
+                    throw new IOException($"The trial log '{full}' cannot be locked (does its file system support record locks?): {e.Message}", e);
+                }
+                if (!locked)
                 {
                     throw InUse(full, null);
                 }

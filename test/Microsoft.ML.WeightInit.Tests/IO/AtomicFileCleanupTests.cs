@@ -81,6 +81,18 @@ namespace Microsoft.ML.WeightInit.Tests.IO
                 writer.Kill(entireProcessTree: true); // flock(1) and the sleep holding the lock
                 writer.WaitForExit();
             }
+            // The killed tree's last process (sleep, which inherited the lock) may take a moment to go.
+            var gone = Stopwatch.StartNew();
+            while (gone.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                using var probe = Process.Start(new ProcessStartInfo("/usr/bin/flock", new[] { "-n", "-x", live, "true" }) { UseShellExecute = false })!;
+                probe.WaitForExit();
+                if (probe.ExitCode == 0)
+                {
+                    break;
+                }
+                System.Threading.Thread.Sleep(50);
+            }
             AtomicFile.WriteText(target, w => w.Write("again"));
             Assert.IsFalse(File.Exists(live), "once its writer is gone, the temporary is abandoned and removed");
         }

@@ -15,6 +15,10 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
     public sealed class BoundedParameterTests
     {
         [TestMethod]
+        [DataRow(new[] { "--epochs", "2147483648" }, "Error: --epochs '2147483648': expected an integer from -2147483648 to 2147483647.", DisplayName = "--epochs 2147483648")]
+        [DataRow(new[] { "train", "--epochs=99999999999" }, "Error: --epochs '99999999999': expected an integer", DisplayName = "train --epochs=99999999999")]
+        [DataRow(new[] { "sweep", "-n", "1e3" }, "Error: -n '1e3': expected an integer", DisplayName = "sweep -n 1e3")]
+        [DataRow(new[] { "images", "--test", "-" }, "Error: --test '-': expected an integer", DisplayName = "images --test -")]
         [DataRow(new[] { "sweep", "--max-time", "1e9h" }, "Error: --max-time '1e9h': at most 1176h (49 days)", DisplayName = "--max-time 1e9h")]
         [DataRow(new[] { "sweep", "--max-time", "99999999h" }, "Error: --max-time '99999999h': at most 1176h", DisplayName = "--max-time 99999999h")]
         [DataRow(new[] { "sweep", "--max-time", "Infinityh" }, "Error: --max-time 'Infinityh': expected e.g. 90s", DisplayName = "--max-time Infinityh")]
@@ -46,6 +50,14 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
             StringAssert.Contains(CommandLineErrorTests.Unwrap(output), "leaves no validation rows of the 300 training rows");
             Assert.DoesNotContain("Trial ", output, "a trial ran before the folds were checked");
             Assert.IsLessThan(60, watch.Elapsed.TotalSeconds);
+        }
+
+        [TestMethod]
+        public void TooFewTrainingRowsForTwoClasses_NameTrainRows()
+        {
+            var (exitCode, output) = CommandLineErrorTests.Run("sweep", "--sample", "--train-rows", "1", "--no-log", "-n", "1", "-e", "1", "--threads", "1");
+
+            CommandLineErrorTests.AssertCleanFailure(exitCode, output, "Error: --train-rows 1: the first 1 training rows hold fewer than 2 classes");
         }
 
         [TestMethod]
