@@ -34,10 +34,10 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         public static void DeleteDirectory() => Directory.Delete(s_directory, recursive: true);
 
         [TestMethod]
-        [DataRow("empty", "Central Directory corrupt")]
-        [DataRow("text", "Central Directory corrupt")]
-        [DataRow("half", "End of Central Directory record could not be found")]
-        [DataRow("last-byte-cut", "End of Central Directory record could not be found")]
+        [DataRow("empty", "it has 0 bytes, too few for a zip archive")]
+        [DataRow("text", "it has 9 bytes, too few for a zip archive")]
+        [DataRow("half", "no end of central directory record ends the file")]
+        [DataRow("last-byte-cut", "no end of central directory record ends the file")]
         public void ABrokenZip_IsRejected_NamingTheFileAndWhy(string damage, string why)
         {
             byte[] good = File.ReadAllBytes(Fixture);
