@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -8,6 +9,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Onnx;
 using Microsoft.ML.WeightInit.Networks;
+using Microsoft.ML.WeightInit.Scoring;
 using Microsoft.ML.WeightInit.Trainers;
 
 namespace Microsoft.ML.WeightInit.Persistence
@@ -163,7 +165,7 @@ namespace Microsoft.ML.WeightInit.Persistence
             if (IsScoringChain(model))
             {
                 found = 1;
-                return models.TryDequeue(out var next) ? Restore(environment, next, where) : model;
+                return models.TryDequeue(out var next) ? Restore(environment, next, where, model) : model;
             }
             if (model is not IEnumerable<ITransformer> chain)
             {
@@ -188,10 +190,11 @@ namespace Microsoft.ML.WeightInit.Persistence
             && parts[0] is OnnxTransformer && parts[1] is HashingTransformer && parts[2] is TypeConvertingTransformer
             && parts[3] is ValueMappingTransformer && parts[4] is ValueToKeyMappingTransformer && parts[5] is ColumnSelectingTransformer;
 
-        private static InitCnnTransformer Restore(IHostEnvironment environment, ZippedOnnxModel zipped, string where)
+        private static InitCnnTransformer Restore(IHostEnvironment environment, ZippedOnnxModel zipped, string where, ITransformer savedChain)
         {
             var c = zipped.Contents;
             var m = c.Metadata;
+            CheckFitsChain(savedChain, c, $"{where}, entry '{zipped.Entry}'");
             MnistCnn network;
             try
             {
@@ -206,5 +209,35 @@ namespace Microsoft.ML.WeightInit.Persistence
             return new InitCnnTransformer(environment, parameters, m.Columns.Features, m.Columns.Score, m.Columns.PredictedLabel,
                 c.ForMLNet ? c.Bytes : null);
         }
-    }
+    
+        /// <summary>
+        /// The ONNX model must be the one its chain was saved with: the chain's PredictedLabel key (the saved MapValue →
+        /// MapValueToKey of the label's key values) must have the model's class count and key values. An ONNX entry
+        /// swapped in from another model carries self-consistent metadata, so only this comparison finds it.
+        /// </summary>
+        /// <exception cref="InvalidDataException">The model does not fit its chain (names the entry).</exception>
+        private static void CheckFitsChain(ITransformer savedChain, OnnxModelContents c, string where)
+        {
+            var m = c.Metadata;
+            var input = new DataViewSchema.Builder();
+            input.AddColumn(m.Columns.Features, new VectorDataViewType(NumberDataViewType.Single, c.Shape.FeatureCount));
+            DataViewSchema output;
+            try
+            {
+                output = savedChain.GetOutputSchema(input.ToSchema());
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+            {
+                throw new InvalidDataException($"{where}: the ONNX model does not fit the zip's scoring chain ({e.Message}); the entry was swapped from another model or damaged.", e);
+            }
+            var predicted = output.GetColumnOrNull(m.Columns.PredictedLabel);
+            ulong chainClasses = predicted?.Type is KeyDataViewType key ? key.Count : 0;
+            var chainValues = predicted is { } column ? LabelKeyValues.From(column.Annotations, (int)chainClasses)?.Values : null;
+            if (chainClasses != (ulong)c.Shape.Classes || chainValues is null || !chainValues.SequenceEqual(m.LabelKeyValues.Values))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{where}: the ONNX model has {c.Shape.Classes} classes ({string.Join(", ", m.LabelKeyValues.Values.Take(12))}) but the zip's scoring chain maps {chainClasses} ({string.Join(", ", (chainValues ?? Array.Empty<string>()).Take(12))}); the entry was swapped from another model or damaged."));
+            }
+        }
+}
 }

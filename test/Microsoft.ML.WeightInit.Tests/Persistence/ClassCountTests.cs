@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.IO.Compression;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -80,6 +82,56 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
             var m2 = mlContext.MulticlassClassification.Evaluate(after);
             Assert.AreEqual(m1.LogLoss, m2.LogLoss);
             Assert.AreEqual(m1.MicroAccuracy, m2.MicroAccuracy);
+        }
+
+        [TestMethod]
+        public void AnOnnxEntrySwappedInFromAnotherModel_IsRejected_NamingTheFileAndEntry()
+        {
+            // Issue 15, item 2: a 4-class model zip carrying the ONNX entry of a 3-class model (each entry intact, CRCs
+            // valid) must not load as either model.
+            var mlContext = new MLContext(seed: 0);
+            byte[] Save(string[] names)
+            {
+                var data = mlContext.Data.LoadFromEnumerable(Rows(40, i => names[i % names.Length]));
+                var model = mlContext.Transforms.Conversion.MapValueToKey("Label")
+                    .Append(mlContext.MulticlassClassification.Trainers.InitCnn(numberOfEpochs: 1, batchSize: 10))
+                    .Fit(data);
+                using var stream = new MemoryStream();
+                mlContext.Model.Save(model, data.Schema, stream);
+                return stream.ToArray();
+            }
+            byte[] host = Save(new[] { "a", "b", "c", "d" });
+            byte[] donor = Save(new[] { "owl", "cat", "dog" });
+            static (string Name, byte[] Bytes) OnnxEntry(byte[] zip)
+            {
+                using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
+                var entry = archive.Entries.Single(e => e.Name == "OnnxModel");
+                using var data = entry.Open();
+                using var copy = new MemoryStream();
+                data.CopyTo(copy);
+                return (entry.FullName, copy.ToArray());
+            }
+            var (name, _) = OnnxEntry(host);
+            var (_, donorBytes) = OnnxEntry(donor);
+            string path = Path.Combine(Path.GetTempPath(), "weightinit-swapped-" + Guid.NewGuid().ToString("N") + ".zip");
+            try
+            {
+                File.WriteAllBytes(path, host);
+                using (var archive = ZipFile.Open(path, ZipArchiveMode.Update))
+                {
+                    archive.GetEntry(name)!.Delete();
+                    using var stream = archive.CreateEntry(name).Open();
+                    stream.Write(donorBytes);
+                }
+                var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Model.LoadInitCnn(path, out _));
+                StringAssert.Contains(e.Message, path);
+                StringAssert.Contains(e.Message, $"entry '{name}'");
+                StringAssert.Contains(e.Message, "the ONNX model has 3 classes (owl, cat, dog) but the zip's scoring chain maps 4 (a, b, c, d)");
+            }
+            finally
+            {
+                File.Delete(path);
+            }
         }
 
         private static IEnumerable<TextRow> Rows(int count, Func<int, string> label) =>
