@@ -22,6 +22,9 @@ namespace Microsoft.ML.WeightInit.Hangfire
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = options.InvisibilityTimeout,
                 QueuePollInterval = options.PollInterval,
+                // A lock whose release a database restart cut off is held until this timeout (Hangfire.PostgreSql's
+                // default: 10 minutes), stalling state changes and retries for that long; trial jobs hold no long locks.
+                DistributedLockTimeout = TimeSpan.FromMinutes(1),
             };
             try
             {
