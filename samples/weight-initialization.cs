@@ -5,6 +5,7 @@
 // Every tensor below is drawn from a generator seeded like PyTorch's torch.manual_seed(1), so the values equal
 // PyTorch 1.13's for the same seed; the article's own numbers came from an unseeded session.
 #:project ../src/Microsoft.ML.WeightInit/Microsoft.ML.WeightInit.csproj
+#:project ../src/Microsoft.ML.WeightInit.Experiments/Microsoft.ML.WeightInit.Experiments.csproj
 #:property PublishAot=false
 
 using System;
@@ -62,7 +63,7 @@ var rawTest = dataDirectory is null ? mlContext.Data.LoadMnistSample(MnistSplit.
 var keys = mlContext.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(rawTrain);
 var (train, test) = (keys.Transform(rawTrain), keys.Transform(rawTest));
 Section($"Training under each initializer ({(dataDirectory is null ? "bundled sample: 6,000 train / 1,000 test images" : dataDirectory)}, {epochs} epochs, seed 1)");
-var result = InitializerComparison.Run(mlContext, train, test, new ComparisonOptions { NumberOfEpochs = epochs, Seeds = new long[] { 1 } },
+var result = InitializerComparison.Run(mlContext, train, test, new ComparisonOptions { Seeds = new long[] { 1 }, TrainerOptions = { NumberOfEpochs = epochs } },
     new Progress<ComparisonProgress>(_ => { }));
 var summary = ComparisonSummary.Create(result);
 PrintTable(summary.Loss, "Average loss");

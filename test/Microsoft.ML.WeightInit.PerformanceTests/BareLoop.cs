@@ -12,7 +12,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
     /// The baseline: a bare TorchSharp SGD loop over pre-made tensors with the same net, convolution path and batch
     /// size as InitCnn — no ML.NET, no history, no progress — written apart from the library's loop on purpose.
     /// </summary>
-    public static class BareLoop
+    internal static class BareLoop
     {
         /// <summary>Trains for <paramref name="steps"/> batches (all of one epoch by default); returns images seen.</summary>
         public static long Train(TensorDataset data, ConvolutionPath path, int batchSize = 64, long steps = long.MaxValue)

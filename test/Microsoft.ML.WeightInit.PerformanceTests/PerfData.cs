@@ -7,7 +7,7 @@ using Microsoft.ML.WeightInit.Training;
 namespace Microsoft.ML.WeightInit.PerformanceTests
 {
     /// <summary>The data every benchmark shares, loaded once per process: MNIST as keyed data views and as tensors.</summary>
-    public static class PerfData
+    internal static class PerfData
     {
         private static readonly Lazy<Loaded> Data = new(Load);
         private static readonly Lazy<TensorDataset> Tensors = new(() =>

@@ -143,16 +143,19 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 Initializers = settings.Initializers,
                 BiasInitializer = settings.Bias,
                 Seeds = settings.SeedList,
-                NumberOfEpochs = settings.Epochs,
-                BatchSize = settings.BatchSize,
-                LearningRate = settings.LearningRate,
-                Momentum = settings.Momentum,
-                NumberOfThreads = settings.Threads,
+                TrainerOptions =
+                {
+                    NumberOfEpochs = settings.Epochs,
+                    BatchSize = settings.BatchSize,
+                    LearningRate = settings.LearningRate,
+                    Momentum = settings.Momentum,
+                    NumberOfThreads = settings.Threads,
+                },
             };
             var c = CultureInfo.InvariantCulture;
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{description}[/]");
             AnsiConsole.MarkupLineInterpolated($"Initializers: [bold]{string.Join(", ", options.Initializers)}[/]; biases {options.BiasInitializer} (pytorch_default keeps its own)");
-            AnsiConsole.MarkupLineInterpolated($"Seeds {string.Join(",", options.Seeds)}, {options.NumberOfEpochs} epochs, batch {options.BatchSize}, lr {options.LearningRate.ToString(c)}, momentum {options.Momentum.ToString(c)}; Ctrl+C stops after the current batch and keeps the finished runs.");
+            AnsiConsole.MarkupLineInterpolated($"Seeds {string.Join(",", options.Seeds)}, {options.TrainerOptions.NumberOfEpochs} epochs, batch {options.TrainerOptions.BatchSize}, lr {options.TrainerOptions.LearningRate.ToString(c)}, momentum {options.TrainerOptions.Momentum.ToString(c)}; Ctrl+C stops after the current batch and keeps the finished runs.");
 
             // The verified convolution path is chosen once per process; say which before the live display starts.
             TorchRuntime.EnsureInitialized();

@@ -8,7 +8,7 @@ namespace Microsoft.ML.WeightInit.Data
     /// </summary>
     /// <remarks>Returned by <see cref="IdxReader.ReadImages(string)"/>. Pixel values are stored unchanged (0..255;
     /// for MNIST 0 is background, 255 full ink).</remarks>
-    public sealed class IdxImages
+    internal sealed class IdxImages
     {
         internal IdxImages(int count, int rows, int columns, byte[] pixels)
         {

@@ -8,7 +8,7 @@ namespace Microsoft.ML.WeightInit.Data
     /// </summary>
     /// <remarks>Returned by <see cref="IdxReader.ReadLabels(string)"/>. The generic reader accepts any byte value;
     /// the MNIST loader (<see cref="MnistCatalog"/>) additionally requires digits 0..9.</remarks>
-    public sealed class IdxLabels
+    internal sealed class IdxLabels
     {
         internal IdxLabels(byte[] values)
         {

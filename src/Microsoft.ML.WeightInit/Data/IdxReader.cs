@@ -19,7 +19,7 @@ namespace Microsoft.ML.WeightInit.Data
     /// image rows and columns at most 4096, data length exactly as declared (missing and trailing bytes are
     /// errors), the total at most <see cref="Array.MaxLength"/> bytes. Label values are not checked here.</para>
     /// </remarks>
-    public static class IdxReader
+    internal static class IdxReader
     {
         /// <summary>Reads an image file (magic 2051), raw or gzip-compressed.</summary>
         /// <param name="path">Path of the file, e.g. <c>train-images-idx3-ubyte</c> or <c>train-images-idx3-ubyte.gz</c>.</param>

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.WeightInit.Data
 {
     /// <summary>One step tried by <see cref="MnistDataSource"/>, and why it failed if it did.</summary>
-    public sealed class MnistAcquireAttempt
+    internal sealed class MnistAcquireAttempt
     {
         internal MnistAcquireAttempt(MnistSourceKind kind, string source, string? failureReason)
         {

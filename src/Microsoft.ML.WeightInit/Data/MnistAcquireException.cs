@@ -9,7 +9,7 @@ namespace Microsoft.ML.WeightInit.Data
     /// sample fallback is off (<see cref="MnistAcquireOptions.AllowSampleFallback"/> = false) or failed. The message
     /// and <see cref="Attempts"/> list every step with its failure reason.
     /// </summary>
-    public sealed class MnistAcquireException : Exception
+    internal sealed class MnistAcquireException : Exception
     {
         /// <summary>Creates the exception from the failed steps.</summary>
         /// <param name="attempts">Every step tried, in order.</param>

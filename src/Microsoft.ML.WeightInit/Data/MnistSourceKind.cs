@@ -1,7 +1,7 @@
 namespace Microsoft.ML.WeightInit.Data
 {
     /// <summary>Where <see cref="MnistDataSource"/> looked for MNIST, in the order it tries.</summary>
-    public enum MnistSourceKind
+    internal enum MnistSourceKind
     {
         /// <summary>The directory given in <see cref="MnistAcquireOptions.DataDirectory"/>.</summary>
         LocalDirectory,

@@ -17,7 +17,7 @@ namespace Microsoft.ML.WeightInit.IO
     /// library and its Examples app write (model zips through <c>SaveAtomically</c>, sweep leaderboards, comparison
     /// reports) goes through it.
     /// </summary>
-    public static class AtomicFile
+    internal static class AtomicFile
     {
         /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
         /// <param name="path">The file to create or replace.</param>

@@ -9,7 +9,7 @@ namespace Microsoft.ML.WeightInit.Initializers
     /// fan_in = size(1) × receptive field, fan_out = size(0) × receptive field, where the receptive field is the
     /// product of the sizes after the first two (1 for a Linear weight).
     /// </summary>
-    public static class Fans
+    internal static class Fans
     {
         /// <summary>Computes (fan_in, fan_out) from a weight shape.</summary>
         /// <param name="shape">Weight shape: <c>[out, in]</c> for Linear, <c>[out, in, kH, kW]</c> for Conv2d.</param>

@@ -137,10 +137,16 @@ namespace Microsoft.ML.WeightInit.Interop
                 }
                 var imported = new Persistence.RecordedInitializer("imported");
                 var settings = new TrainingSettings { Initialization = new Initializers.InitializerPlan(imported, imported) };
-                var model = new InitCnnModelParameters(network, options.NormalizationMean, options.NormalizationStd,
-                    Array.Empty<EpochMetrics>(), settings, KeyValues(shape.Classes, options.ClassNames));
-                return new InitCnnTransformer(MLNetAccess.EnvironmentOf(catalog), model, options.FeatureColumnName,
-                    options.ScoreColumnName, options.PredictedLabelColumnName);
+                var columns = new InitCnnTrainer.Options
+                {
+                    FeatureColumnName = options.FeatureColumnName,
+                    ScoreColumnName = options.ScoreColumnName,
+                    PredictedLabelColumnName = options.PredictedLabelColumnName,
+                    NormalizationMean = options.NormalizationMean,
+                    NormalizationStd = options.NormalizationStd,
+                };
+                return InitCnnTrainer.CreateModel(MLNetAccess.EnvironmentOf(catalog), columns, network, Array.Empty<EpochMetrics>(),
+                    settings, KeyValues(shape.Classes, options.ClassNames));
             }
             finally
             {

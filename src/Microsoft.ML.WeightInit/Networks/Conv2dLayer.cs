@@ -10,7 +10,7 @@ namespace Microsoft.ML.WeightInit.Networks
     /// chosen <see cref="ConvolutionPath"/>. Parameters are created uninitialized; <see cref="NetworkInitializer"/>
     /// fills them.
     /// </summary>
-    public sealed class Conv2dLayer : nn.Module<Tensor, Tensor>, IParameterizedLayer
+    internal sealed class Conv2dLayer : nn.Module<Tensor, Tensor>, IParameterizedLayer
     {
 #pragma warning disable IDE1006, SA1307 // state_dict keys come from field names: PyTorch's "weight"/"bias".
         private readonly Parameter weight;

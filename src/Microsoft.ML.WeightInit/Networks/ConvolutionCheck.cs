@@ -15,7 +15,7 @@ namespace Microsoft.ML.WeightInit.Networks
     /// <param name="Path">The path checked.</param>
     /// <param name="MaxRelativeError">Largest relative error seen (NaN when a NaN was produced).</param>
     /// <param name="Milliseconds">Time for the float32 forward+backward passes of the check, in ms.</param>
-    public sealed record ConvolutionCheck(ConvolutionPath Path, double MaxRelativeError, double Milliseconds)
+    internal sealed record ConvolutionCheck(ConvolutionPath Path, double MaxRelativeError, double Milliseconds)
     {
         /// <summary>Largest relative error accepted: 1e-4.</summary>
         public const double Tolerance = 1e-4;

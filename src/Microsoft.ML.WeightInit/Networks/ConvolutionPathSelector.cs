@@ -9,7 +9,7 @@ namespace Microsoft.ML.WeightInit.Networks
     /// also the fastest on x86), then libtorch's native dispatch, then im2col. Each candidate is checked against a
     /// float64 reference (<see cref="ConvolutionCheck"/>); the first that passes is used.
     /// </summary>
-    public static class ConvolutionPathSelector
+    internal static class ConvolutionPathSelector
     {
         /// <summary>Order in which paths are tried.</summary>
         public static IReadOnlyList<ConvolutionPath> Preference { get; } =
@@ -43,7 +43,7 @@ namespace Microsoft.ML.WeightInit.Networks
     /// <summary>The convolution path in use and the checks that chose it.</summary>
     /// <param name="Path">The path in use.</param>
     /// <param name="Checks">Every check run, in order; the last one passed.</param>
-    public sealed record ConvolutionPathSelection(ConvolutionPath Path, IReadOnlyList<ConvolutionCheck> Checks)
+    internal sealed record ConvolutionPathSelection(ConvolutionPath Path, IReadOnlyList<ConvolutionCheck> Checks)
     {
         /// <summary>One line for logs: the path and every check.</summary>
         /// <returns>The line.</returns>

@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 namespace Microsoft.ML.WeightInit.Networks
 {
     /// <summary>A layer with a weight and a bias, as initializers see it.</summary>
-    public interface IParameterizedLayer
+    internal interface IParameterizedLayer
     {
         /// <summary>The layer's name in the network and in state_dict keys, e.g. <c>conv1</c>.</summary>
         string LayerName { get; }

@@ -9,7 +9,7 @@ namespace Microsoft.ML.WeightInit.Networks
     /// A fully connected layer, y = x Wᵀ + b (PyTorch's <c>nn.Linear(in, out)</c>). Parameters are created
     /// uninitialized; <see cref="NetworkInitializer"/> fills them.
     /// </summary>
-    public sealed class LinearLayer : nn.Module<Tensor, Tensor>, IParameterizedLayer
+    internal sealed class LinearLayer : nn.Module<Tensor, Tensor>, IParameterizedLayer
     {
 #pragma warning disable IDE1006, SA1307 // state_dict keys come from field names: PyTorch's "weight"/"bias".
         private readonly Parameter weight;

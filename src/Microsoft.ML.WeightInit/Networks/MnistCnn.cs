@@ -25,7 +25,7 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <param name="shape">Input image shape and number of classes.</param>
         /// <param name="path">How convolutions are computed.</param>
         /// <exception cref="ArgumentException">The images are too small for two 5×5 convolutions and two poolings.</exception>
-        public MnistCnn(ImageShape shape, ConvolutionPath path)
+        internal MnistCnn(ImageShape shape, ConvolutionPath path)
             : base(nameof(MnistCnn))
         {
             Shape = shape ?? throw new ArgumentNullException(nameof(shape));
@@ -59,7 +59,7 @@ namespace Microsoft.ML.WeightInit.Networks
         };
 
         /// <summary>The four layers in PyTorch's construction order: conv1, conv2, fc1, fc2.</summary>
-        public IReadOnlyList<IParameterizedLayer> Layers => new IParameterizedLayer[] { conv1, conv2, fc1, fc2 };
+        internal IReadOnlyList<IParameterizedLayer> Layers => new IParameterizedLayer[] { conv1, conv2, fc1, fc2 };
 
         /// <summary>How the convolutions are computed.</summary>
         public ConvolutionPath ConvolutionPath
@@ -88,7 +88,7 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>Forward pass that also returns every layer's pre-activation output (for diagnostics).</summary>
         /// <param name="input">A batch of normalized images.</param>
         /// <returns>Outputs of conv1, conv2, fc1, fc2 (before ReLU/pooling), then the log-probabilities.</returns>
-        public IReadOnlyList<Tensor> ForwardWithLayerOutputs(Tensor input)
+        internal IReadOnlyList<Tensor> ForwardWithLayerOutputs(Tensor input)
         {
             var c1 = conv1.forward(input);
             var c2 = conv2.forward(F.max_pool2d(F.relu(c1), 2, 2));

@@ -15,7 +15,7 @@ namespace Microsoft.ML.WeightInit.Networks
     /// layer by layer, every weight whose initializer is an <see cref="IDataDependentInitializer"/> (LSUV) is
     /// calibrated on a batch.
     /// </summary>
-    public static class NetworkInitializer
+    internal static class NetworkInitializer
     {
         /// <summary>Initializes every layer's weight and bias in place (plans without data-dependent initializers).</summary>
         /// <param name="layers">Layers in construction order.</param>

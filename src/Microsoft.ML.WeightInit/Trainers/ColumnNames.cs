@@ -1,7 +1,7 @@
 namespace Microsoft.ML.WeightInit.Trainers
 {
     /// <summary>ML.NET's conventional column names (its own <c>DefaultColumnNames</c> is internal).</summary>
-    public static class ColumnNames
+    internal static class ColumnNames
     {
         /// <summary><c>Label</c>.</summary>
         public const string Label = "Label";

@@ -44,7 +44,7 @@ namespace Microsoft.ML.WeightInit.Trainers
         public IReadOnlyList<EpochMetrics> History { get; }
 
         /// <summary>The protocol the model was trained with.</summary>
-        public TrainingSettings Settings { get; }
+        internal TrainingSettings Settings { get; }
 
         /// <summary>Text form of the weight initializer (e.g. <c>xavier_uniform(gain=1)</c>).</summary>
         public string WeightInitializer => Settings.Initialization.Weight.TextForm;

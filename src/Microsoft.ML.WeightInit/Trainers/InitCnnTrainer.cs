@@ -46,7 +46,7 @@ namespace Microsoft.ML.WeightInit.Trainers
         private readonly Options _options;
 
         /// <summary>Default values shared by <see cref="Options"/> and the catalog's flat overload.</summary>
-        public static class Defaults
+        internal static class Defaults
         {
             /// <summary>Passes over the training data.</summary>
             public const int NumberOfEpochs = 5;
@@ -175,6 +175,16 @@ namespace Microsoft.ML.WeightInit.Trainers
                 ZeroLastLayer = plan.ZeroLastLayer;
                 return this;
             }
+
+            /// <summary>A copy whose per-layer dictionaries are copies too (the data views, initializers, progress and
+            /// token are shared): the comparison and sweeps derive one run's options from the options they carry.</summary>
+            internal Options Clone()
+            {
+                var copy = (Options)MemberwiseClone();
+                copy.LayerWeightInitializers = new Dictionary<string, IWeightInitializer>(LayerWeightInitializers ?? new());
+                copy.LayerBiasInitializers = new Dictionary<string, IWeightInitializer>(LayerBiasInitializers ?? new());
+                return copy;
+            }
         }
 
         /// <summary>Creates the trainer.</summary>
@@ -241,7 +251,7 @@ namespace Microsoft.ML.WeightInit.Trainers
                         $"The validation set has images {validationShape.Channels}×{validationShape.Height}×{validationShape.Width} with {validationShape.Classes} classes; the training data has {shape.Channels}×{shape.Height}×{shape.Width} with {shape.Classes}.");
                 }
             }
-            var settings = Settings();
+            var settings = SettingsOf(o);
             settings.Validate();
             if (!(o.NormalizationStd > 0) || !float.IsFinite(o.NormalizationStd) || !float.IsFinite(o.NormalizationMean))
             {
@@ -256,11 +266,34 @@ namespace Microsoft.ML.WeightInit.Trainers
             using var validation = o.ValidationSet is null ? null : ValidationData(o.ValidationSet, columns, shape);
             channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
                 $"InitCnn: {train.Count} training images ({shape.Channels}×{shape.Height}×{shape.Width}, {shape.Classes} classes), {validation?.Count ?? 0} validation images; initialization {settings.Initialization.TextForm}, seed {o.Seed}."));
-            var outcome = TrainingLoop.Run(train, validation, settings, o.Progress,
-                line => channel.Info(MessageSensitivity.None, line), o.CancellationToken);
-            var model = new InitCnnModelParameters(outcome.Network, o.NormalizationMean, o.NormalizationStd, outcome.History,
-                settings, input.Schema[o.LabelColumnName].Annotations);
-            return new InitCnnTransformer(_environment, model, o.FeatureColumnName, o.ScoreColumnName, o.PredictedLabelColumnName);
+            return Train(_environment, o, train, validation, input.Schema[o.LabelColumnName].Annotations,
+                line => channel.Info(MessageSensitivity.None, line));
+        }
+
+        /// <summary>
+        /// Trains on data already in tensors (normalized as <paramref name="o"/> says), scoring
+        /// <paramref name="validation"/> after every epoch: <see cref="Fit"/>'s training, shared with the comparison,
+        /// which loads its data once for all runs.
+        /// </summary>
+        /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or ∞.</exception>
+        /// <exception cref="OperationCanceledException">The options' cancellation token was signalled.</exception>
+        internal static InitCnnTransformer Train(IHostEnvironment environment, Options o, TensorDataset train, TensorDataset? validation,
+            DataViewSchema.Annotations? labelAnnotations, Action<string>? log)
+        {
+            var settings = SettingsOf(o);
+            var outcome = TrainingLoop.Run(train, validation, settings, o.Progress, log, o.CancellationToken);
+            return CreateModel(environment, o, outcome.Network, outcome.History, settings, labelAnnotations);
+        }
+
+        /// <summary>
+        /// The one factory of trained models: wraps a network as the <see cref="InitCnnTransformer"/> that
+        /// <paramref name="o"/> describes (columns, normalization). The transformer owns the network.
+        /// </summary>
+        internal static InitCnnTransformer CreateModel(IHostEnvironment environment, Options o, MnistCnn network,
+            IReadOnlyList<EpochMetrics> history, TrainingSettings settings, DataViewSchema.Annotations? labelAnnotations)
+        {
+            var model = new InitCnnModelParameters(network, o.NormalizationMean, o.NormalizationStd, history, settings, labelAnnotations);
+            return new InitCnnTransformer(environment, model, o.FeatureColumnName, o.ScoreColumnName, o.PredictedLabelColumnName);
         }
 
         /// <summary>
@@ -330,9 +363,10 @@ namespace Microsoft.ML.WeightInit.Trainers
             }
         }
 
-        private TrainingSettings Settings()
+        /// <summary>The training protocol <paramref name="o"/> describes (what the network, the loop and the saved model
+        /// need of the options).</summary>
+        internal static TrainingSettings SettingsOf(Options o)
         {
-            var o = _options;
             return new TrainingSettings
             {
                 NumberOfEpochs = o.NumberOfEpochs,

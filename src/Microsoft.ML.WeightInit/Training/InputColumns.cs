@@ -12,7 +12,7 @@ namespace Microsoft.ML.WeightInit.Training
     /// </summary>
     /// <param name="Label">Name of the label column.</param>
     /// <param name="Features">Name of the features column.</param>
-    public sealed record InputColumns(string Label, string Features)
+    internal sealed record InputColumns(string Label, string Features)
     {
         /// <summary>
         /// Checks the feature column of <paramref name="schema"/> and infers the image layout from its dimensions:

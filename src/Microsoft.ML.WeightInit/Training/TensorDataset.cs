@@ -14,7 +14,7 @@ namespace Microsoft.ML.WeightInit.Training
     /// class indices (N, int64). Built from an <see cref="IDataView"/> with one copy per row straight into native
     /// memory (no per-row allocation).
     /// </summary>
-    public sealed class TensorDataset : IDisposable
+    internal sealed class TensorDataset : IDisposable
     {
         /// <summary>Rows copied per native view while loading.</summary>
         private const int ChunkRows = 4096;

@@ -14,7 +14,7 @@ namespace Microsoft.ML.WeightInit.Training
     /// shuffled pass of mini-batch SGD with momentum on the NLL loss, then the average NLL and accuracy on the
     /// validation set. Every batch runs in its own dispose scope, so native memory stays flat across epochs.
     /// </summary>
-    public static class TrainingLoop
+    internal static class TrainingLoop
     {
         /// <summary>Builds, initializes and trains a network.</summary>
         /// <param name="train">Training images and labels.</param>
@@ -72,5 +72,5 @@ namespace Microsoft.ML.WeightInit.Training
     /// <param name="Network">The trained network (owned by the caller; dispose it).</param>
     /// <param name="History">Metrics per epoch.</param>
     /// <param name="ConvolutionPath">The convolution path used.</param>
-    public sealed record TrainingOutcome(MnistCnn Network, IReadOnlyList<EpochMetrics> History, ConvolutionPath ConvolutionPath);
+    internal sealed record TrainingOutcome(MnistCnn Network, IReadOnlyList<EpochMetrics> History, ConvolutionPath ConvolutionPath);
 }

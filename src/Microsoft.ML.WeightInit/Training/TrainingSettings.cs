@@ -5,7 +5,7 @@ using Microsoft.ML.WeightInit.Networks;
 namespace Microsoft.ML.WeightInit.Training
 {
     /// <summary>The protocol of one fit (the seed article's: SGD with momentum on shuffled mini-batches).</summary>
-    public sealed record TrainingSettings
+    internal sealed record TrainingSettings
     {
         /// <summary>Passes over the training set (default 5).</summary>
         public int NumberOfEpochs { get; init; } = 5;

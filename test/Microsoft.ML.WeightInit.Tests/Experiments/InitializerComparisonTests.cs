@@ -32,7 +32,7 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
         [TestMethod]
         public void Comparison_RunsEveryInitializerAndSeed_WithTheArticlesBiasProtocol()
         {
-            var options = new ComparisonOptions { Initializers = new[] { "pytorch_default", "xavier_uniform" }, Seeds = new long[] { 1, 2 }, NumberOfEpochs = 2 };
+            var options = new ComparisonOptions { Initializers = new[] { "pytorch_default", "xavier_uniform" }, Seeds = new long[] { 1, 2 }, TrainerOptions = { NumberOfEpochs = 2 } };
 
             var result = InitializerComparison.Run(s_mlContext, s_train, s_test, options);
             var summary = ComparisonSummary.Create(result);
@@ -61,7 +61,7 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
         [TestMethod]
         public void Zeros_IsStuck_AtTheMajorityShare()
         {
-            var options = new ComparisonOptions { Initializers = new[] { "zeros" }, NumberOfEpochs = 1 };
+            var options = new ComparisonOptions { Initializers = new[] { "zeros" }, TrainerOptions = { NumberOfEpochs = 1 } };
 
             var run = InitializerComparison.Run(s_mlContext, s_train, s_test, options).Runs.Single();
 
@@ -73,7 +73,7 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
         [TestMethod]
         public void HugeLearningRate_Diverges_AndTheComparisonGoesOn()
         {
-            var options = new ComparisonOptions { Initializers = new[] { "pytorch_default", "xavier_uniform" }, NumberOfEpochs = 1, LearningRate = 1e6 };
+            var options = new ComparisonOptions { Initializers = new[] { "pytorch_default", "xavier_uniform" }, TrainerOptions = { NumberOfEpochs = 1, LearningRate = 1e6 } };
 
             var result = InitializerComparison.Run(s_mlContext, s_train, s_test, options);
 
@@ -94,7 +94,7 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
         public void Cancellation_StopsBetweenBatches_AndKeepsTheFinishedRuns()
         {
             using var cancellation = new CancellationTokenSource();
-            var options = new ComparisonOptions { Initializers = new[] { "pytorch_default", "xavier_uniform", "zeros" }, NumberOfEpochs = 1 };
+            var options = new ComparisonOptions { Initializers = new[] { "pytorch_default", "xavier_uniform", "zeros" }, TrainerOptions = { NumberOfEpochs = 1 } };
             var progress = new Reporter(p =>
             {
                 if (p.RunIndex == 1 && p.Training?.Step == 2)

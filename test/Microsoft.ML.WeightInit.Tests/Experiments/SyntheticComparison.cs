@@ -50,14 +50,14 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
             {
                 runs = runs.Take(5).ToList();
             }
-            var options = new ComparisonOptions { Initializers = new[] { "a", "b", "z", "c" }, Seeds = new long[] { 1, 2, 3 }, NumberOfEpochs = 2 };
+            var options = new ComparisonOptions { Initializers = new[] { "a", "b", "z", "c" }, Seeds = new long[] { 1, 2, 3 }, TrainerOptions = { NumberOfEpochs = 2 } };
             return new ComparisonResult(options, options.Initializers, runs, 12, complete, Profile, 60000, 123.4);
         }
 
         /// <summary>One seed, two initializers, one epoch.</summary>
         public static ComparisonResult OneSeed()
         {
-            var options = new ComparisonOptions { Initializers = new[] { "a", "b" }, Seeds = new long[] { 7 }, NumberOfEpochs = 1 };
+            var options = new ComparisonOptions { Initializers = new[] { "a", "b" }, Seeds = new long[] { 7 }, TrainerOptions = { NumberOfEpochs = 1 } };
             var runs = new[] { Run("a", 7, new[] { 0.1 }, new[] { 0.97 }), Run("b", 7, new[] { 0.5 }, new[] { 0.90 }) };
             return new ComparisonResult(options, options.Initializers, runs, 2, true, Profile, 60000, 1);
         }

@@ -57,7 +57,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             var r = summary.Result;
             var o = r.Options;
             return new Document(r.IsComplete, r.PlannedRuns, r.Runs.Count, r.Seconds, dataDescription,
-                new OptionsDto(r.Initializers, o.Seeds, o.NumberOfEpochs, o.BatchSize, o.LearningRate, o.Momentum, o.BiasInitializer,
+                new OptionsDto(r.Initializers, o.Seeds, o.TrainerOptions.NumberOfEpochs, o.TrainerOptions.BatchSize, o.TrainerOptions.LearningRate, o.TrainerOptions.Momentum, o.BiasInitializer,
                     o.PyTorchDefaultKeepsItsBias, o.LearningCriterion.AccuracyMargin, o.LearningCriterion.LossMargin),
                 new TestSetDto(r.TestSet.Count, r.TestSet.MajorityShare, r.TestSet.PriorCrossEntropy),
                 r.Runs.Select(run => new RunDto(run.Initializer, run.WeightInitializer, run.BiasInitializer, run.Seed,

@@ -28,7 +28,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             }
             writer.WriteLine($"- Data: {dataDescription}; {r.TrainCount.ToString(c)} training images, {r.TestSet.Count.ToString(c)} test images.");
             writer.WriteLine(string.Create(c,
-                $"- Protocol: {o.NumberOfEpochs} epochs, batch {o.BatchSize}, SGD lr {o.LearningRate}, momentum {o.Momentum}; biases {o.BiasInitializer}{(o.PyTorchDefaultKeepsItsBias ? " (pytorch_default keeps its own bias reset)" : string.Empty)}."));
+                $"- Protocol: {o.TrainerOptions.NumberOfEpochs} epochs, batch {o.TrainerOptions.BatchSize}, SGD lr {o.TrainerOptions.LearningRate}, momentum {o.TrainerOptions.Momentum}; biases {o.BiasInitializer}{(o.PyTorchDefaultKeepsItsBias ? " (pytorch_default keeps its own bias reset)" : string.Empty)}."));
             writer.WriteLine($"- Seeds: {string.Join(", ", o.Seeds.Select(s => s.ToString(c)))}. Cells are {(o.Seeds.Count > 1 ? "mean ± sample standard deviation over seeds" : "single runs")}; \"(n=k)\" marks cells that fewer runs reached.");
             writer.WriteLine(string.Create(c, $"- Wall time: {r.Seconds:F0} s for {r.Runs.Count} runs."));
             writer.WriteLine();

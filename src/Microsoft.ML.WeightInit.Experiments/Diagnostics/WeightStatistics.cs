@@ -49,7 +49,7 @@ namespace Microsoft.ML.WeightInit.Diagnostics
         /// <param name="plan">The plan they were initialized with (for the schemes and theories; with
         /// <see cref="InitializerPlan.ZeroLastLayer"/> applied).</param>
         /// <returns>conv1.weight, conv1.bias, conv2.weight, … in layer order.</returns>
-        public static IReadOnlyList<ParameterStatistics> Of(IReadOnlyList<IParameterizedLayer> layers, InitializerPlan plan)
+        internal static IReadOnlyList<ParameterStatistics> Of(IReadOnlyList<IParameterizedLayer> layers, InitializerPlan plan)
         {
             ArgumentNullException.ThrowIfNull(layers);
             ArgumentNullException.ThrowIfNull(plan);

@@ -8,6 +8,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Networks;
+using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.ML.WeightInit.Training;
 using Microsoft.ML.WeightInit.Evaluation;
 
@@ -63,9 +64,10 @@ namespace Microsoft.ML.WeightInit.Experiments
                     $"The test data has images {testShape.Channels}×{testShape.Height}×{testShape.Width} with {testShape.Classes} classes; the training data has {shape.Channels}×{shape.Height}×{shape.Width} with {shape.Classes}.",
                     nameof(test));
             }
-            var columns = new InputColumns(options.LabelColumnName, options.FeatureColumnName);
-            using var trainTensors = TensorDataset.FromDataView(train, columns, shape, options.NormalizationMean, options.NormalizationStd);
-            using var testTensors = TensorDataset.FromDataView(test, columns, shape, options.NormalizationMean, options.NormalizationStd);
+            var o = options.TrainerOptions;
+            var columns = new InputColumns(o.LabelColumnName, o.FeatureColumnName);
+            using var trainTensors = TensorDataset.FromDataView(train, columns, shape, o.NormalizationMean, o.NormalizationStd);
+            using var testTensors = TensorDataset.FromDataView(test, columns, shape, o.NormalizationMean, o.NormalizationStd);
             return Run(mlContext, trainTensors, testTensors, test, options, progress, cancellation);
         }
 
@@ -81,7 +83,7 @@ namespace Microsoft.ML.WeightInit.Experiments
         /// <returns>The finished runs.</returns>
         /// <exception cref="FormatException">An initializer text does not parse.</exception>
         /// <exception cref="ArgumentException">Bad options, or train and test of different shapes.</exception>
-        public static ComparisonResult Run(MLContext mlContext, TensorDataset train, TensorDataset test, IDataView? testView,
+        internal static ComparisonResult Run(MLContext mlContext, TensorDataset train, TensorDataset test, IDataView? testView,
             ComparisonOptions? options = null, IProgress<ComparisonProgress>? progress = null, CancellationToken cancellation = default)
         {
             ArgumentNullException.ThrowIfNull(mlContext);
@@ -99,7 +101,7 @@ namespace Microsoft.ML.WeightInit.Experiments
             Action<string> log = line => channel.Info(MessageSensitivity.None, line);
             log(string.Create(CultureInfo.InvariantCulture,
                 $"Comparison: {columns.Count} initializers × {options.Seeds.Count} seeds, {train.Count} training and {test.Count} test images; test majority share {profile.MajorityShare:F4}, class-prior cross-entropy {profile.PriorCrossEntropy:F4}."));
-            var labelAnnotations = testView?.Schema.GetColumnOrNull(options.LabelColumnName)?.Annotations;
+            var labelAnnotations = testView?.Schema.GetColumnOrNull(options.TrainerOptions.LabelColumnName)?.Annotations;
             var runs = new List<RunResult>();
             int planned = columns.Count * options.Seeds.Count;
             var watch = Stopwatch.StartNew();
@@ -115,9 +117,9 @@ namespace Microsoft.ML.WeightInit.Experiments
                         break;
                     }
                     int runIndex = index++;
-                    progress?.Report(new ComparisonProgress(runIndex, planned, label, seed, options.NumberOfEpochs, null, null));
+                    progress?.Report(new ComparisonProgress(runIndex, planned, label, seed, options.TrainerOptions.NumberOfEpochs, null, null));
                     var batches = progress is null ? null : new BatchProgress(p =>
-                        progress.Report(new ComparisonProgress(runIndex, planned, label, seed, options.NumberOfEpochs, p, null)));
+                        progress.Report(new ComparisonProgress(runIndex, planned, label, seed, options.TrainerOptions.NumberOfEpochs, p, null)));
                     RunResult run;
                     try
                     {
@@ -130,7 +132,7 @@ namespace Microsoft.ML.WeightInit.Experiments
                         break;
                     }
                     runs.Add(run);
-                    progress?.Report(new ComparisonProgress(runIndex, planned, label, seed, options.NumberOfEpochs, null, run));
+                    progress?.Report(new ComparisonProgress(runIndex, planned, label, seed, options.TrainerOptions.NumberOfEpochs, null, run));
                 }
                 if (!complete)
                 {
@@ -146,15 +148,18 @@ namespace Microsoft.ML.WeightInit.Experiments
             IWeightInitializer weight, IWeightInitializer bias, long seed, IProgress<TrainingProgress>? batches,
             Action<string> log, CancellationToken cancellation)
         {
-            var settings = options.TrainingSettings(seed, new InitializerPlan(weight, bias));
+            var trainerOptions = options.RunOptions(seed, weight, bias);
+            trainerOptions.Progress = batches;
+            trainerOptions.CancellationToken = cancellation;
             var watch = Stopwatch.StartNew();
             RunResult Result(RunStatus status, IReadOnlyList<EpochMetrics> history, RunDivergence? divergence, EvaluationMetrics? evaluation, string? note) =>
                 new(label, weight.TextForm, bias.TextForm, seed, status, history, divergence, evaluation, watch.Elapsed.TotalSeconds, note);
 
-            TrainingOutcome outcome;
+            // Through the trainer, as a fit: the test tensors are scored after every epoch (the history), once.
+            InitCnnTransformer model;
             try
             {
-                outcome = TrainingLoop.Run(train, test, settings, batches, line => log($"{label} seed {seed}: {line}"), cancellation);
+                model = InitCnnTrainer.Train(mlContext, trainerOptions, train, test, labelAnnotations, line => log($"{label} seed {seed}: {line}"));
             }
             catch (TrainingDivergedException e)
             {
@@ -167,23 +172,25 @@ namespace Microsoft.ML.WeightInit.Experiments
                 return Result(RunStatus.Failed, Array.Empty<EpochMetrics>(), null, null, e.Message);
             }
 
-            using var model = ComparisonModel.Create(mlContext, outcome, settings, options, labelAnnotations);
-            var last = outcome.History[^1];
+            using var owned = model;
+            var history = model.Model.History;
+            var last = history[^1];
             var (status, reason) = options.LearningCriterion.Classify(last.ValidationLoss, last.ValidationAccuracy, profile);
             EvaluationMetrics? evaluation = null;
             if (testView is not null)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(testView), options.LabelColumnName);
+                var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(testView), trainerOptions.LabelColumnName);
                 evaluation = EvaluationMetrics.From(metrics);
             }
-            return Result(status, outcome.History, null, evaluation, reason);
+            return Result(status, history, null, evaluation, reason);
         }
 
         private static ImageShape ShapeOf(DataViewSchema schema, ComparisonOptions options)
         {
-            int classes = InputColumns.CheckLabel(schema, options.LabelColumnName);
-            var (c, h, w) = InputColumns.CheckFeatures(schema, options.FeatureColumnName);
+            int classes = InputColumns.CheckLabel(schema, options.TrainerOptions.LabelColumnName);
+            var (c, h, w) = InputColumns.CheckFeatures(schema, options.TrainerOptions.FeatureColumnName,
+                options.TrainerOptions.ImageChannels, options.TrainerOptions.ImageHeight, options.TrainerOptions.ImageWidth);
             return new ImageShape(c, h, w, classes);
         }
 

@@ -30,7 +30,7 @@ namespace Microsoft.ML.WeightInit.Experiments
         {
             Result = result;
             Alpha = alpha;
-            int epochs = result.Options.NumberOfEpochs;
+            int epochs = result.Options.TrainerOptions.NumberOfEpochs;
             Loss = new SummaryTable(LossMetric, result.Initializers, epochs, (e, i) => MeanStd.Of(result.RunsOf(i).Select(r => r.LossAt(e))));
             Accuracy = new SummaryTable(AccuracyMetric, result.Initializers, epochs, (e, i) => MeanStd.Of(result.RunsOf(i).Select(r => r.AccuracyAt(e))));
             MicroAccuracy = Evaluations(r => r.MicroAccuracy);
@@ -123,7 +123,7 @@ namespace Microsoft.ML.WeightInit.Experiments
                 lines.Add(string.Create(c, $"INCOMPLETE: cancelled after {r.Runs.Count} of {r.PlannedRuns} runs; the tables hold the finished runs only."));
             }
             int maxRuns = r.Initializers.Max(i => r.RunsOf(i).Count);
-            int epoch = r.Options.NumberOfEpochs;
+            int epoch = r.Options.TrainerOptions.NumberOfEpochs;
             if (maxRuns < 2)
             {
                 lines.Add("One seed per initializer: the seed-to-seed spread cannot be measured, so no difference between initializers is claimed to exceed it. Run several seeds (e.g. --seeds 1,2,3) for that.");
@@ -184,7 +184,7 @@ namespace Microsoft.ML.WeightInit.Experiments
         private bool IsTestable(string initializer)
         {
             var runs = Result.RunsOf(initializer);
-            return runs.Count >= 2 && runs.All(r => r.Status == RunStatus.Learned && r.History.Count == Result.Options.NumberOfEpochs);
+            return runs.Count >= 2 && runs.All(r => r.Status == RunStatus.Learned && r.History.Count == Result.Options.TrainerOptions.NumberOfEpochs);
         }
 
         private IEnumerable<PairwiseDifference> Pairs(string metric, SummaryTable table)

@@ -4,7 +4,11 @@ using Microsoft.ML.WeightInit.Trainers;
 
 namespace Microsoft.ML.WeightInit.Sweeps
 {
-    /// <summary>The training settings every trial of a sweep shares (what a trial spec does not vary).</summary>
+    /// <summary>
+    /// The training settings every trial of a sweep shares (what a trial spec does not vary): the part of
+    /// <see cref="InitCnnTrainer.Options"/> that a trial request carries to a worker as JSON. A trial trains with the
+    /// trainer's options these settings and its spec give (<see cref="TrainerOptions"/>).
+    /// </summary>
     public sealed record TrialRunnerSettings
     {
         /// <summary>Label column (a key type). Default <c>Label</c>.</summary>
@@ -31,6 +35,29 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <summary>The settings that change results, as text (part of <see cref="ITrialRunner.DataDescription"/>).</summary>
         public string TextForm => string.Create(CultureInfo.InvariantCulture,
             $"label={LabelColumnName}, features={FeatureColumnName}, batch={BatchSize}, normalization=({NormalizationMean:R}, {NormalizationStd:R})");
+
+        /// <summary>The trainer's options of one trial: these settings plus the spec's candidate (initializers, learning
+        /// rate, momentum), seed and epochs.</summary>
+        /// <param name="spec">The trial.</param>
+        /// <returns>New options.</returns>
+        internal InitCnnTrainer.Options TrainerOptions(TrialSpec spec)
+        {
+            var c = spec.Candidate;
+            return new InitCnnTrainer.Options
+            {
+                LabelColumnName = LabelColumnName,
+                FeatureColumnName = FeatureColumnName,
+                NumberOfEpochs = spec.Epochs,
+                BatchSize = BatchSize,
+                ValidationBatchSize = ValidationBatchSize,
+                LearningRate = c.LearningRate,
+                Momentum = c.Momentum,
+                NormalizationMean = NormalizationMean,
+                NormalizationStd = NormalizationStd,
+                Seed = spec.Seed,
+                NumberOfThreads = NumberOfThreads,
+            }.UsePlan(c.ToPlan());
+        }
 
         /// <summary>Checks the values.</summary>
         /// <exception cref="ArgumentOutOfRangeException">A value out of range.</exception>

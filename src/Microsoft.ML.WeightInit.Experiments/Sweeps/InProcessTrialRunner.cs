@@ -127,7 +127,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
                     Train(session, spec, progress, cancellationToken);
                     result = result with
                     {
-                        Metrics = Evaluate(session, split),
+                        Metrics = Evaluate(session, spec, split),
                         History = session.History.ToArray(),
                         EpochsTrained = spec.Epochs - inherited,
                         Seconds = watch.Elapsed.TotalSeconds,
@@ -194,9 +194,8 @@ namespace Microsoft.ML.WeightInit.Sweeps
                     Train(session, spec, null, cancellationToken);
                     var history = session.History.ToArray();
                     var settings = session.Settings with { NumberOfEpochs = spec.Epochs };
-                    var model = new InitCnnModelParameters(session.DetachNetwork(), Settings.NormalizationMean, Settings.NormalizationStd,
-                        history, settings, _train.Schema[_columns.Label].Annotations);
-                    return new InitCnnTransformer(_mlContext, model, _columns.Features, ColumnNames.Score, ColumnNames.PredictedLabel);
+                    return InitCnnTrainer.CreateModel(_mlContext, Settings.TrainerOptions(spec), session.DetachNetwork(), history, settings,
+                        _train.Schema[_columns.Label].Annotations);
                 }
                 finally
                 {
@@ -236,19 +235,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
 
         private TrainingSession Start(TrialSpec spec, TrialSplit split)
         {
-            var c = spec.Candidate;
-            var settings = new TrainingSettings
-            {
-                NumberOfEpochs = spec.Epochs,
-                BatchSize = Settings.BatchSize,
-                ValidationBatchSize = Settings.ValidationBatchSize,
-                LearningRate = c.LearningRate,
-                Momentum = c.Momentum,
-                Seed = spec.Seed,
-                NumberOfThreads = Settings.NumberOfThreads,
-                Initialization = c.ToPlan(),
-            };
-            return TrainingSession.Start(split.Train, split.Validation, settings, null);
+            return TrainingSession.Start(split.Train, split.Validation, InitCnnTrainer.SettingsOf(Settings.TrainerOptions(spec)), null);
         }
 
         private void Train(TrainingSession session, TrialSpec spec, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -262,12 +249,11 @@ namespace Microsoft.ML.WeightInit.Sweeps
             }
         }
 
-        private EvaluationMetrics Evaluate(TrainingSession session, TrialSplit split)
+        private EvaluationMetrics Evaluate(TrainingSession session, TrialSpec spec, TrialSplit split)
         {
             // A view of the session's network as a transformer; not disposed, the session keeps the network.
-            var model = new InitCnnModelParameters(session.Network, Settings.NormalizationMean, Settings.NormalizationStd,
-                session.History, session.Settings, _train.Schema[_columns.Label].Annotations);
-            var transformer = new InitCnnTransformer(_mlContext, model, _columns.Features, ColumnNames.Score, ColumnNames.PredictedLabel);
+            var transformer = InitCnnTrainer.CreateModel(_mlContext, Settings.TrainerOptions(spec), session.Network, session.History,
+                session.Settings, _train.Schema[_columns.Label].Annotations);
             var m = _mlContext.MulticlassClassification.Evaluate(transformer.Transform(split.ValidationView), _columns.Label);
             return EvaluationMetrics.From(m);
         }

@@ -49,7 +49,7 @@ namespace Microsoft.ML.WeightInit.Experiments
         /// <summary>Counts the classes of a tensor dataset's labels.</summary>
         /// <param name="data">The test images and labels.</param>
         /// <returns>The profile.</returns>
-        public static TestSetProfile Of(TensorDataset data)
+        internal static TestSetProfile Of(TensorDataset data)
         {
             ArgumentNullException.ThrowIfNull(data);
             using var counts = TorchSharp.torch.bincount(data.Labels, minlength: data.Shape.Classes);

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Trainers;
-using Microsoft.ML.WeightInit.Training;
 
 namespace Microsoft.ML.WeightInit.Experiments
 {
@@ -35,54 +34,36 @@ namespace Microsoft.ML.WeightInit.Experiments
         /// <summary>Seeds; every initializer trains once per seed. Default: { 1 }.</summary>
         public IReadOnlyList<long> Seeds { get; init; } = new long[] { 1 };
 
-        /// <summary>Epochs per run (≥ 1). Default 5.</summary>
-        public int NumberOfEpochs { get; init; } = InitCnnTrainer.Defaults.NumberOfEpochs;
-
-        /// <summary>Training images per SGD step (≥ 1). Default 64.</summary>
-        public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
-
-        /// <summary>Test images per forward pass (≥ 1). Default 1000.</summary>
-        public int ValidationBatchSize { get; init; } = InitCnnTrainer.Defaults.ValidationBatchSize;
-
-        /// <summary>SGD step size (&gt; 0). Default 0.01.</summary>
-        public double LearningRate { get; init; } = InitCnnTrainer.Defaults.LearningRate;
-
-        /// <summary>SGD momentum in [0, 1). Default 0.5.</summary>
-        public double Momentum { get; init; } = InitCnnTrainer.Defaults.Momentum;
-
-        /// <summary>Subtracted from every pixel value before the network. Default 0.1307 (MNIST).</summary>
-        public float NormalizationMean { get; init; } = InitCnnTrainer.Defaults.NormalizationMean;
-
-        /// <summary>Divides every centred pixel value (&gt; 0). Default 0.3081 (MNIST).</summary>
-        public float NormalizationStd { get; init; } = InitCnnTrainer.Defaults.NormalizationStd;
-
-        /// <summary>libtorch intra-op threads; 0 leaves libtorch's default (one per core). Default 0.</summary>
-        public int NumberOfThreads { get; init; }
-
-        /// <summary>Label column of the data views: a key type (use <c>MapValueToKey</c>). Default <c>Label</c>.</summary>
-        public string LabelColumnName { get; init; } = ColumnNames.Label;
-
-        /// <summary>Feature column of the data views: a known-size vector of Single. Default <c>Features</c>.</summary>
-        public string FeatureColumnName { get; init; } = ColumnNames.Features;
+        /// <summary>
+        /// The protocol of every run, as for one fit of the trainer: epochs, batch sizes, learning rate, momentum,
+        /// normalization, threads, columns, convolution path, per-layer overrides (the seed article's protocol by
+        /// default: 5 epochs, batch 64, SGD lr 0.01, momentum 0.5). Each run copies it and sets its own
+        /// <see cref="InitCnnTrainer.Options.Seed"/>, <see cref="InitCnnTrainer.Options.WeightInitializer"/> and
+        /// <see cref="InitCnnTrainer.Options.BiasInitializer"/> (from <see cref="Seeds"/> and <see cref="Initializers"/>),
+        /// scores the test data after every epoch (<see cref="InitCnnTrainer.Options.ValidationSet"/> is not used) and
+        /// reports through the comparison's progress and cancellation (those of the options are not used).
+        /// </summary>
+        public InitCnnTrainer.Options TrainerOptions { get; init; } = new();
 
         /// <summary>When a run that trained every epoch counts as stuck. Default <see cref="LearningCriterion.Default"/>.</summary>
         public LearningCriterion LearningCriterion { get; init; } = LearningCriterion.Default;
 
-        /// <summary>The protocol of one run.</summary>
+        /// <summary>The trainer's options of one run: <see cref="TrainerOptions"/> with the run's seed and initializers.</summary>
         /// <param name="seed">The run's seed.</param>
-        /// <param name="plan">The run's initializers.</param>
-        /// <returns>The training settings.</returns>
-        public TrainingSettings TrainingSettings(long seed, InitializerPlan plan) => new()
+        /// <param name="weight">The run's weight initializer.</param>
+        /// <param name="bias">The run's bias initializer.</param>
+        /// <returns>A copy of <see cref="TrainerOptions"/>.</returns>
+        internal InitCnnTrainer.Options RunOptions(long seed, IWeightInitializer weight, IWeightInitializer bias)
         {
-            NumberOfEpochs = NumberOfEpochs,
-            BatchSize = BatchSize,
-            ValidationBatchSize = ValidationBatchSize,
-            LearningRate = LearningRate,
-            Momentum = Momentum,
-            Seed = seed,
-            NumberOfThreads = NumberOfThreads,
-            Initialization = plan,
-        };
+            var o = (TrainerOptions ?? throw new ArgumentNullException(nameof(TrainerOptions))).Clone();
+            o.Seed = checked((int)seed);
+            o.WeightInitializer = weight;
+            o.BiasInitializer = bias;
+            o.ValidationSet = null;
+            o.Progress = null;
+            o.CancellationToken = default;
+            return o;
+        }
 
         /// <summary>Parses every initializer and checks every value.</summary>
         /// <returns>(label, weight initializer, bias initializer) per column, in order.</returns>
@@ -110,12 +91,17 @@ namespace Microsoft.ML.WeightInit.Experiments
             {
                 throw new ArgumentException($"Initializer '{repeated.Key}' is listed twice.", nameof(Initializers));
             }
-            if (!(NormalizationStd > 0) || !float.IsFinite(NormalizationStd) || !float.IsFinite(NormalizationMean))
+            if (Seeds.FirstOrDefault(seed => seed is < int.MinValue or > int.MaxValue) is var big && big != 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(NormalizationStd), NormalizationStd,
+                throw new ArgumentOutOfRangeException(nameof(Seeds), big, $"Seeds must fit the trainer's Options.Seed (a 32-bit integer); got {big}.");
+            }
+            var trainer = TrainerOptions ?? throw new ArgumentNullException(nameof(TrainerOptions));
+            if (!(trainer.NormalizationStd > 0) || !float.IsFinite(trainer.NormalizationStd) || !float.IsFinite(trainer.NormalizationMean))
+            {
+                throw new ArgumentOutOfRangeException(nameof(InitCnnTrainer.Options.NormalizationStd), trainer.NormalizationStd,
                     "NormalizationMean must be finite and NormalizationStd finite and > 0.");
             }
-            TrainingSettings(1, InitializerPlan.PyTorchDefault).Validate();
+            InitCnnTrainer.SettingsOf(RunOptions(1, InitializerPlan.PyTorchDefault.Weight, InitializerPlan.PyTorchDefault.Bias)).Validate();
             var bias = WeightInitializer.Parse(BiasInitializer);
             return labels.Select(label =>
             {
