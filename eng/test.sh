@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (Release), then the package consumer check (eng/consumer-check.sh), and ends with one
-# line: "N passed, N failed". Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Initializers")
-# and skip the consumer check.
+# line: "N passed, N failed, N skipped" (skipped: inconclusive or not executed, e.g. no PostgreSQL). Extra arguments
+# go to `dotnet test` (e.g. --filter "FullyQualifiedName~Initializers") and skip the consumer check.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -47,13 +47,14 @@ status=$?
 trx=$(ls "$results"/*.trx 2>/dev/null | head -n 1)
 if [ -z "$trx" ]; then
   echo "dotnet test produced no results (exit code $status): the build or the test host failed." >&2
-  echo "0 passed, 1 failed"
+  echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
 counter() { grep -o "<Counters [^>]*>" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" || echo 0; }
 passed=$(counter passed)
 failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
 inconclusive=$(counter inconclusive)
+skipped=$(( inconclusive + $(counter notExecuted) ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
 # The consumer check (a new app using the packed NuGet package, two processes) counts as one more test. It runs on
@@ -62,5 +63,5 @@ if [ "${WEIGHTINIT_CONSUMER_CHECK:-}" = 1 ] || { [ $# -eq 0 ] && [ "${WEIGHTINIT
   if bash "$root/eng/consumer-check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "consumer check: FAILED" >&2; fi
 fi
 [ "$inconclusive" -eq 0 ] || echo "($inconclusive inconclusive: see the trx file $trx)"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
