@@ -1,8 +1,12 @@
 using System;
 using System.Collections.Concurrent;
+using System.IO;
 using System.Linq;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.WeightInit.Data;
+using Microsoft.ML.WeightInit.Interop;
+using Microsoft.ML.WeightInit.Persistence;
+using Microsoft.ML.WeightInit.Tests.Interop;
 using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -35,6 +39,31 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
             Assert.IsFalse(environment is MLContext, "ML.NET's catalogs hold the context's inner environment, not the MLContext");
             Assert.IsTrue(messages.Any(m => m.Source.Contains("ValueToKey", StringComparison.OrdinalIgnoreCase) || m.Source.Contains("Term", StringComparison.OrdinalIgnoreCase)),
                 $"the user's log heard nothing from the transform: {string.Join(" | ", messages.Select(m => m.Source).Distinct())}");
+        }
+
+        /// <summary>The transformer builds its scoring chain (ONNX graph, label lookup, key mapping) in the user's
+        /// environment: the chain's components log to the user's context when it first scores.</summary>
+        [TestMethod]
+        public void AnInitCnnTransformer_BuildsItsScoringChainInTheUsersContext()
+        {
+            var mlContext = new MLContext(seed: 0);
+            using var stream = new MemoryStream(StateDictFiles.Zip(StateDictFiles.MnistNet()));
+            using var model = mlContext.Model.ImportInitCnn(stream);
+            var data = mlContext.Data.LoadFromEnumerable(new[] { new DigitRow { Features = new float[784] } });
+            var messages = new ConcurrentQueue<LoggingEventArgs>();
+            mlContext.Log += (_, e) => messages.Enqueue(e);
+
+            var scored = model.Transform(data);
+            _ = mlContext.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: false).Single();
+
+            Assert.IsTrue(messages.Any(m => m.Source.Contains("Onnx", StringComparison.OrdinalIgnoreCase)
+                    || m.Source.Contains("ValueToKey", StringComparison.OrdinalIgnoreCase) || m.Source.Contains("Term", StringComparison.OrdinalIgnoreCase)),
+                $"the user's log heard nothing from the scoring chain: {string.Join(" | ", messages.Select(m => m.Source).Distinct())}");
+        }
+
+        private sealed class ScoreRow
+        {
+            public float[] Score { get; set; } = Array.Empty<float>();
         }
 
         [TestMethod]
