@@ -27,7 +27,7 @@ namespace Microsoft.ML.WeightInit.Hangfire
                 var builder = new NpgsqlConnectionStringBuilder(connectionString);
                 if (string.IsNullOrWhiteSpace(builder.Host))
                 {
-                    throw new ArgumentException("The PostgreSQL connection string names no Host (expected e.g. \"Host=localhost;Port=5432;Database=sweeps;Username=sweep\").", nameof(connectionString));
+                    throw new ParameterException("The PostgreSQL connection string names no Host (expected e.g. \"Host=localhost;Port=5432;Database=sweeps;Username=sweep\").", nameof(connectionString));
                 }
                 Endpoint = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username ?? "(default database)"}";
             }
@@ -37,7 +37,7 @@ namespace Microsoft.ML.WeightInit.Hangfire
                 {
                     throw;
                 }
-                throw new ArgumentException($"Not a valid PostgreSQL connection string: {e.Message.Split(" (Parameter", 2)[0]} (expected key=value pairs such as \"Host=localhost;Port=5432;Database=sweeps;Username=sweep\").", nameof(connectionString), e);
+                throw new ParameterException($"Not a valid PostgreSQL connection string (expected key=value pairs such as \"Host=localhost;Port=5432;Database=sweeps;Username=sweep\"); Npgsql: {e.Message}", nameof(connectionString), e);
             }
         }
 
@@ -74,17 +74,17 @@ namespace Microsoft.ML.WeightInit.Hangfire
         {
             if (string.IsNullOrEmpty(Queue) || !Regex.IsMatch(Queue, "^[a-z0-9_-]+$"))
             {
-                throw new ArgumentException($"Queue '{Queue}': expected lowercase letters, digits, '_' and '-' (a Hangfire queue name).", nameof(Queue));
+                throw new ParameterException($"Queue '{Queue}': expected lowercase letters, digits, '_' and '-' (a Hangfire queue name).", nameof(Queue));
             }
             if (string.IsNullOrEmpty(SchemaName) || !Regex.IsMatch(SchemaName, "^[A-Za-z_][A-Za-z0-9_]*$"))
             {
-                throw new ArgumentException($"SchemaName '{SchemaName}': expected a plain SQL identifier.", nameof(SchemaName));
+                throw new ParameterException($"SchemaName '{SchemaName}': expected a plain SQL identifier.", nameof(SchemaName));
             }
             foreach (var (name, value) in new[] { (nameof(InvisibilityTimeout), InvisibilityTimeout), (nameof(PollInterval), PollInterval), (nameof(DatabaseOutageTimeout), DatabaseOutageTimeout) })
             {
                 if (value <= TimeSpan.Zero)
                 {
-                    throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
+                    throw new ParameterRangeException(name, value, $"{name} must be positive.");
                 }
             }
         }

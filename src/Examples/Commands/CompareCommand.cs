@@ -106,25 +106,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 return ValidationResult.Success();
             }
 
-            /// <summary>Splits at commas and semicolons outside parentheses.</summary>
-            public static IEnumerable<string> SplitTopLevel(string text)
-            {
-                int depth = 0, start = 0;
-                for (int i = 0; i <= text.Length; i++)
-                {
-                    char ch = i < text.Length ? text[i] : ',';
-                    depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
-                    if (depth == 0 && (ch == ',' || ch == ';'))
-                    {
-                        string part = text[start..i].Trim();
-                        if (part.Length > 0)
-                        {
-                            yield return part;
-                        }
-                        start = i + 1;
-                    }
-                }
-            }
+            /// <summary>Splits at commas and semicolons outside parentheses (the text forms' tokenizer); empty parts
+            /// are dropped.</summary>
+            public static IEnumerable<string> SplitTopLevel(string text) =>
+                TextFormSyntax.SplitTopLevel(text, ",;").Select(p => p.Text).Where(p => p.Length > 0);
         }
 
         /// <inheritdoc/>

@@ -44,7 +44,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             catch (ArgumentException e)
             {
                 string option = e.ParamName switch { "connectionString" => "--storage", "Queue" => "--queue", "InvisibilityTimeout" => "--invisibility-timeout", _ => e.ParamName ?? "" };
-                return $"{option}: {e.Message.Split(" (Parameter", 2)[0]}";
+                return $"{option}: {ParameterErrors.ReasonOf(e)}";
             }
         }
     }
@@ -77,7 +77,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 }
             }
             return TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
-                ? span : throw new ArgumentException($"'{text}': expected e.g. 90s, 30m, 2h or hh:mm:ss.", "InvisibilityTimeout");
+                ? span : throw new ParameterException($"'{text}': expected e.g. 90s, 30m, 2h or hh:mm:ss.", "InvisibilityTimeout");
         }
     }
 }

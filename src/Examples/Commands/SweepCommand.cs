@@ -220,7 +220,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return e.Message;
                 }
-                string text = a.Message.Split(" (Parameter", 2)[0];
+                string text = ParameterErrors.ReasonOf(a);
                 return a is ArgumentOutOfRangeException { ActualValue: { } value } ? $"{option}: {text} Got {value}." : $"{option}: {text}";
             }
         }

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Threading;
 using Microsoft.ML.WeightInit.Examples.Output;
 using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Trainers;
 using Spectre.Console;
@@ -86,13 +87,8 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
             AnsiConsole.MarkupLineInterpolated($"Initialization: [bold]{plan.TextForm}[/]; seed {settings.Seed}, {settings.Epochs} epochs, batch {settings.BatchSize}, lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, momentum {settings.Momentum.ToString(CultureInfo.InvariantCulture)}");
             AnsiConsole.MarkupLineInterpolated($"[grey]{TorchRuntime.OpenMpWaitPolicy}[/]");
-            mlContext.Log += (_, e) =>
-            {
-                if (e.Kind == Runtime.ChannelMessageKind.Info && e.Message.Contains("Convolution path", StringComparison.Ordinal))
-                {
-                    AnsiConsole.MarkupLineInterpolated($"[grey]{e.RawMessage}[/]");
-                }
-            };
+            // The path the trainer will take (options leave it unset): the selection itself, not its log line.
+            AnsiConsole.MarkupLineInterpolated($"[grey]{ConvolutionPathSelector.Current}[/]");
 
             var options = new InitCnnTrainer.Options
             {

@@ -79,11 +79,11 @@ namespace Microsoft.ML.WeightInit.Experiments
             }
             if (Seeds is null || Seeds.Count == 0)
             {
-                throw new ArgumentException("At least one seed is needed.", nameof(Seeds));
+                throw new ParameterException("At least one seed is needed.", nameof(Seeds));
             }
             if (Seeds.Distinct().Count() != Seeds.Count)
             {
-                throw new ArgumentException($"Seeds repeat: {string.Join(", ", Seeds)}.", nameof(Seeds));
+                throw new ParameterException($"Seeds repeat: {string.Join(", ", Seeds)}.", nameof(Seeds));
             }
             var labels = Initializers.Select(t => (t ?? string.Empty).Trim()).ToList();
             var repeated = labels.GroupBy(l => l, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

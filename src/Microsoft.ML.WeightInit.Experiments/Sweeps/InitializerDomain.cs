@@ -43,14 +43,9 @@ namespace Microsoft.ML.WeightInit.Sweeps
             var parameters = new List<KeyValuePair<string, ParameterDomain>>();
             foreach (var (key, value) in arguments)
             {
-                try
-                {
-                    parameters.Add(new(key, ParameterDomain.Parse(value)));
-                }
-                catch (ArgumentException e)
-                {
-                    throw new FormatException($"Invalid initializer domain '{text}': parameter '{key}': {e.Message.Split(" (Parameter")[0]}");
-                }
+                parameters.Add(ParameterDomain.TryParse(value, out var parameterDomain, out string? error)
+                    ? new(key, parameterDomain)
+                    : throw new FormatException($"Invalid initializer domain '{text}': parameter '{key}': {error}"));
             }
             var domain = new InitializerDomain(scheme, parameters.ToArray());
             // Every end of every domain must make a valid initializer (unknown schemes and parameters fail here too).

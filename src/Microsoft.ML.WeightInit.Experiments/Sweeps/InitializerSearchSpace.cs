@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Trainers;
 
 namespace Microsoft.ML.WeightInit.Sweeps
@@ -63,7 +64,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         {
             ArgumentNullException.ThrowIfNull(text);
             var entries = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (string entry in SplitTopLevel(text, ';').Where(e => e.Length > 0))
+            foreach (string entry in TextFormSyntax.SplitTopLevel(text, ";").Select(e => e.Text).Where(e => e.Length > 0))
             {
                 int eq = entry.IndexOf('=');
                 string key = eq < 0 ? string.Empty : entry[..eq].Trim();
@@ -81,19 +82,19 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 throw new FormatException($"Search space '{text}' has no weight= entry.");
             }
             var space = new InitializerSearchSpace(Initializers(weights), entries.TryGetValue("bias", out string? b) ? Initializers(b) : null);
-            try
+            ParameterDomain Domain(string key, ParameterDomain absent) =>
+                !entries.TryGetValue(key, out string? t) ? absent
+                : ParameterDomain.TryParse(t, out var domain, out string? error) ? domain
+                : throw new FormatException($"Search space '{text}': {error}");
+            space = new InitializerSearchSpace(space.Weights, space.Biases)
             {
-                space = new InitializerSearchSpace(space.Weights, space.Biases)
-                {
-                    LearningRate = entries.TryGetValue("lr", out string? lr) ? ParameterDomain.Parse(lr) : space.LearningRate,
-                    Momentum = entries.TryGetValue("momentum", out string? m) ? ParameterDomain.Parse(m) : space.Momentum,
-                    NumberOfEpochs = entries.TryGetValue("epochs", out string? e) ? ParameterDomain.Parse(e) : space.NumberOfEpochs,
-                };
-                space.Validate();
-            }
-            catch (ArgumentException e)
+                LearningRate = Domain("lr", space.LearningRate),
+                Momentum = Domain("momentum", space.Momentum),
+                NumberOfEpochs = Domain("epochs", space.NumberOfEpochs),
+            };
+            if (space.Invalid() is { } invalid)
             {
-                throw new FormatException($"Search space '{text}': {e.Message.Split(" (Parameter")[0]}");
+                throw new FormatException($"Search space '{text}': {invalid.Reason}");
             }
             return space;
         }
@@ -102,10 +103,17 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <exception cref="ArgumentException">A domain allows an invalid value (the message names it).</exception>
         public void Validate()
         {
-            CheckNumbers(LearningRate, "lr", v => v > 0, "> 0");
-            CheckNumbers(Momentum, "momentum", v => v >= 0 && v < 1, "in [0, 1)");
-            CheckNumbers(NumberOfEpochs, "epochs", v => v >= 1 && v == Math.Floor(v), "a whole number ≥ 1");
+            if (Invalid() is { } invalid)
+            {
+                throw new ArgumentException(invalid.Reason, invalid.Name);
+            }
         }
+
+        /// <summary>The first numeric domain that allows an invalid value: its entry's name and why, or null.</summary>
+        private (string Name, string Reason)? Invalid() =>
+            Invalid(LearningRate, "lr", v => v > 0, "> 0")
+            ?? Invalid(Momentum, "momentum", v => v >= 0 && v < 1, "in [0, 1)")
+            ?? Invalid(NumberOfEpochs, "epochs", v => v >= 1 && v == Math.Floor(v), "a whole number ≥ 1");
 
         /// <summary>Draws a candidate: the given weight domain (or a random one), a random bias domain, then every
         /// parameter, the learning rate, the momentum and the epochs, in that order.</summary>
@@ -150,37 +158,14 @@ namespace Microsoft.ML.WeightInit.Sweeps
 
         private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
-        private static void CheckNumbers(ParameterDomain domain, string name, Func<double, bool> valid, string expected)
+        private static (string Name, string Reason)? Invalid(ParameterDomain domain, string name, Func<double, bool> valid, string expected)
         {
             var values = domain.IsRange ? new[] { domain.Low, domain.High }
                 : domain.Values.Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) ? x : double.NaN);
-            foreach (double v in values)
-            {
-                if (!valid(v))
-                {
-                    throw new ArgumentException($"{name}={domain}: every value must be {expected}.", name);
-                }
-            }
+            return values.All(valid) ? null : (name, $"{name}={domain}: every value must be {expected}.");
         }
 
         private static List<InitializerDomain> Initializers(string text) =>
-            SplitTopLevel(text, '|').Select(InitializerDomain.Parse).ToList();
-
-        /// <summary>Splits on a separator outside parentheses; parts are trimmed.</summary>
-        internal static IEnumerable<string> SplitTopLevel(string text, char separator)
-        {
-            int depth = 0, start = 0;
-            for (int i = 0; i < text.Length; i++)
-            {
-                char c = text[i];
-                depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-                if (c == separator && depth == 0)
-                {
-                    yield return text[start..i].Trim();
-                    start = i + 1;
-                }
-            }
-            yield return text[start..].Trim();
-        }
+            TextFormSyntax.SplitTopLevel(text, "|").Select(e => InitializerDomain.Parse(e.Text)).ToList();
     }
 }

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Linq;
+using Microsoft.ML.WeightInit.Initializers;
 
 namespace Microsoft.ML.WeightInit.Sweeps
 {
@@ -80,11 +82,10 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <param name="integer">Whole numbers only.</param>
         /// <returns>The domain.</returns>
         /// <exception cref="ArgumentException">The ends are not finite, reversed, or not positive on a log scale.</exception>
-        public static ParameterDomain Range(double low, double high, bool logScale = false, bool integer = false)
-        {
-            Check(low, high, logScale, integer, $"{Format(low)}..{Format(high)}");
-            return new ParameterDomain(Array.Empty<string>(), low, high, true, logScale, integer);
-        }
+        public static ParameterDomain Range(double low, double high, bool logScale = false, bool integer = false) =>
+            Check(low, high, logScale, integer, $"{Format(low)}..{Format(high)}") is { } error
+                ? throw new ArgumentException(error, "text")
+                : new ParameterDomain(Array.Empty<string>(), low, high, true, logScale, integer);
 
         /// <summary>Reads a text form (see the class remarks).</summary>
         /// <param name="text">E.g. <c>0.01</c>, <c>fan_in|fan_out</c>, <c>0.001..0.1:log</c>, <c>1..4:int</c>.</param>
@@ -93,39 +94,49 @@ namespace Microsoft.ML.WeightInit.Sweeps
         public static ParameterDomain Parse(string text)
         {
             ArgumentNullException.ThrowIfNull(text);
+            return TryParse(text, out var domain, out string? error) ? domain : throw new ArgumentException(error, nameof(text));
+        }
+
+        /// <summary>Like <see cref="Parse"/>, returning the reason instead of throwing.</summary>
+        /// <param name="text">The text.</param>
+        /// <param name="domain">The domain, or null.</param>
+        /// <param name="error">What is wrong (quotes the text; ends with a period), or null.</param>
+        /// <returns>Whether the text is a domain.</returns>
+        internal static bool TryParse(string text, [NotNullWhen(true)] out ParameterDomain? domain, [NotNullWhen(false)] out string? error)
+        {
+            domain = null;
             string s = text.Trim();
             if (s.Length == 0 || s.IndexOfAny(new[] { ',', ';', '(', ')', '=' }) >= 0)
             {
-                throw new ArgumentException(
-                    $"'{text}' is not a parameter domain: expected a value, a choice a|b|c, or a range low..high (optionally :log, :int).", nameof(text));
+                error = $"'{text}' is not a parameter domain: expected a value, a choice a|b|c, or a range low..high (optionally :log, :int).";
+                return false;
             }
             int dots = s.IndexOf("..", StringComparison.Ordinal);
             if (dots < 0)
             {
-                var values = s.Split('|').Select(v => v.Trim()).ToArray();
-                if (values.Any(v => v.Length == 0))
-                {
-                    throw new ArgumentException($"'{text}': a choice has an empty value.", nameof(text));
-                }
-                if (values.Distinct(StringComparer.Ordinal).Count() != values.Length)
-                {
-                    throw new ArgumentException($"'{text}': a choice lists a value twice.", nameof(text));
-                }
-                return new ParameterDomain(values, double.NaN, double.NaN, false, false, false);
+                var values = TextFormSyntax.SplitTopLevel(s, "|").Select(v => v.Text).ToArray();
+                error = values.Any(v => v.Length == 0) ? $"'{text}': a choice has an empty value."
+                    : values.Distinct(StringComparer.Ordinal).Count() != values.Length ? $"'{text}': a choice lists a value twice."
+                    : null;
+                domain = error is null ? new ParameterDomain(values, double.NaN, double.NaN, false, false, false) : null;
+                return error is null;
             }
             var parts = s.Split(':').Select(p => p.Trim()).ToArray();
             var flags = parts.Skip(1).ToList();
             if (flags.Any(f => f != "log" && f != "int") || flags.Distinct().Count() != flags.Count)
             {
-                throw new ArgumentException($"'{text}': a range takes the suffixes :log and :int only.", nameof(text));
+                error = $"'{text}': a range takes the suffixes :log and :int only.";
+                return false;
             }
             var ends = parts[0].Split("..");
             if (ends.Length != 2 || !TryNumber(ends[0], out double low) || !TryNumber(ends[1], out double high))
             {
-                throw new ArgumentException($"'{text}': a range is low..high with two numbers.", nameof(text));
+                error = $"'{text}': a range is low..high with two numbers.";
+                return false;
             }
-            Check(low, high, flags.Contains("log"), flags.Contains("int"), text);
-            return new ParameterDomain(Array.Empty<string>(), low, high, true, flags.Contains("log"), flags.Contains("int"));
+            error = Check(low, high, flags.Contains("log"), flags.Contains("int"), text);
+            domain = error is null ? new ParameterDomain(Array.Empty<string>(), low, high, true, flags.Contains("log"), flags.Contains("int")) : null;
+            return error is null;
         }
 
         /// <summary>Draws one value.</summary>
@@ -156,7 +167,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         {
             if (stepsPerRange < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(stepsPerRange), stepsPerRange, "A grid needs at least one point per range.");
+                throw new ParameterRangeException(nameof(stepsPerRange), stepsPerRange, "A grid needs at least one point per range.");
             }
             if (!IsRange)
             {
@@ -198,20 +209,11 @@ namespace Microsoft.ML.WeightInit.Sweeps
         private static double Round4(double value) =>
             double.Parse(value.ToString("G4", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
 
-        private static void Check(double low, double high, bool logScale, bool integer, string text)
-        {
-            if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
-            {
-                throw new ArgumentException($"'{text}': a range needs finite ends with low ≤ high.", nameof(text));
-            }
-            if (logScale && low <= 0)
-            {
-                throw new ArgumentException($"'{text}': a log-scale range needs ends > 0.", nameof(text));
-            }
-            if (integer && Math.Ceiling(low) > Math.Floor(high))
-            {
-                throw new ArgumentException($"'{text}': an integer range holds no whole number.", nameof(text));
-            }
-        }
+        /// <summary>What is wrong with a range, or null.</summary>
+        private static string? Check(double low, double high, bool logScale, bool integer, string text) =>
+            !double.IsFinite(low) || !double.IsFinite(high) || low > high ? $"'{text}': a range needs finite ends with low ≤ high."
+            : logScale && low <= 0 ? $"'{text}': a log-scale range needs ends > 0."
+            : integer && Math.Ceiling(low) > Math.Floor(high) ? $"'{text}': an integer range holds no whole number."
+            : null;
     }
 }

@@ -28,7 +28,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
             searchSpace.Validate();
             if (numberOfCandidates < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(numberOfCandidates), numberOfCandidates, "Draw at least one candidate.");
+                throw new ParameterRangeException(nameof(numberOfCandidates), numberOfCandidates, "Draw at least one candidate.");
             }
             Seed = seed;
             Candidates = Draw(searchSpace, numberOfCandidates, seed);

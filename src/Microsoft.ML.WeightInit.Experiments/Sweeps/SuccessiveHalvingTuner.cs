@@ -28,11 +28,11 @@ namespace Microsoft.ML.WeightInit.Sweeps
             ArgumentNullException.ThrowIfNull(candidates);
             if (minEpochs < 1 || maxEpochs < minEpochs)
             {
-                throw new ArgumentOutOfRangeException(nameof(maxEpochs), $"Need 1 ≤ minEpochs ≤ maxEpochs; got {minEpochs} and {maxEpochs}.");
+                throw new ParameterRangeException(nameof(maxEpochs), $"Need 1 ≤ minEpochs ≤ maxEpochs; got {minEpochs} and {maxEpochs}.");
             }
             if (reductionFactor < 2)
             {
-                throw new ArgumentOutOfRangeException(nameof(reductionFactor), reductionFactor, "The reduction factor must be at least 2.");
+                throw new ParameterRangeException(nameof(reductionFactor), reductionFactor, "The reduction factor must be at least 2.");
             }
             Candidates = candidates.Select(c => c with { NumberOfEpochs = maxEpochs }).Distinct().ToList();
             if (Candidates.Count == 0)

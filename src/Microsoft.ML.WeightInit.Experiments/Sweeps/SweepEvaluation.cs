@@ -52,16 +52,16 @@ namespace Microsoft.ML.WeightInit.Sweeps
         {
             if (Kind == SweepEvaluationKind.Holdout && !(ValidationFraction > 0 && ValidationFraction < 1))
             {
-                throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "The hold-out fraction must be in (0, 1).");
+                throw new ParameterRangeException(nameof(ValidationFraction), ValidationFraction, "The hold-out fraction must be in (0, 1).");
             }
             if (Kind == SweepEvaluationKind.CrossValidation && (NumberOfFolds < 2 || NumberOfFolds > MaxFolds))
             {
-                throw new ArgumentOutOfRangeException(nameof(NumberOfFolds), NumberOfFolds,
+                throw new ParameterRangeException(nameof(NumberOfFolds), NumberOfFolds,
                     $"Cross-validation needs 2 to {MaxFolds} folds (SweepEvaluation.MaxFolds).");
             }
             if (!Enum.IsDefined(Kind))
             {
-                throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown evaluation kind.");
+                throw new ParameterRangeException(nameof(Kind), Kind, "Unknown evaluation kind.");
             }
         }
 

@@ -59,7 +59,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
             catch (ArgumentException e)
             {
                 string field = e.ParamName is null ? path : $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(e.ParamName)}";
-                return (field, e.Message.Split(" (Parameter")[0].TrimEnd('.'));
+                return (field, ParameterErrors.ReasonOf(e).TrimEnd('.'));
             }
         }
     }

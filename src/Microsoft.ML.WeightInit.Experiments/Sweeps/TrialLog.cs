@@ -316,23 +316,12 @@ namespace Microsoft.ML.WeightInit.Sweeps
         private static string? Invalid(Action validate, string path) =>
             SweepJson.RejectedField(validate, path) is { } r ? $"{r.Field}: {r.Reason}" : null;
 
-        /// <summary>A JSON error without System.Text.Json's line numbers (a log line is one JSON line) and final period.</summary>
-        private static string Describe(JsonException e)
-        {
-            string message = e.Message;
-            foreach (string tail in new[] { " Path: ", " LineNumber: " })
-            {
-                int cut = message.IndexOf(tail, StringComparison.Ordinal);
-                if (cut >= 0)
-                {
-                    message = message[..cut];
-                }
-            }
-            message = message.TrimEnd(' ', '.');
-            string where = e.Path is { Length: > 1 } p ? $" at {p.TrimStart('$', '.')}"
-                : e.BytePositionInLine is long b ? $" at byte {b + 1}" : string.Empty;
-            return message + where;
-        }
+        /// <summary>Where a JSON error is, from its typed position (the field's path, else the byte in the line); the
+        /// exception's message is not read (its line numbers count within the one JSON line).</summary>
+        private static string Describe(JsonException e) =>
+            e.Path is { Length: > 1 } p ? $"at {p.TrimStart('$', '.')}"
+            : e.BytePositionInLine is long b ? $"at byte {b + 1}"
+            : "at an unknown position";
     }
 
     /// <summary>One line of the trial log: the header (<c>kind</c> "sweep", the format version and the data) or a

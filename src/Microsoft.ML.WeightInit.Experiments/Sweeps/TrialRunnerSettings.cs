@@ -65,11 +65,11 @@ namespace Microsoft.ML.WeightInit.Sweeps
         {
             if (BatchSize < 1 || ValidationBatchSize < 1 || NumberOfThreads < 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(BatchSize), "BatchSize and ValidationBatchSize must be ≥ 1, NumberOfThreads ≥ 0.");
+                throw new ParameterRangeException(nameof(BatchSize), "BatchSize and ValidationBatchSize must be ≥ 1, NumberOfThreads ≥ 0.");
             }
             if (!(NormalizationStd > 0) || !float.IsFinite(NormalizationStd) || !float.IsFinite(NormalizationMean))
             {
-                throw new ArgumentOutOfRangeException(nameof(NormalizationStd), "NormalizationMean must be finite and NormalizationStd finite and > 0.");
+                throw new ParameterRangeException(nameof(NormalizationStd), "NormalizationMean must be finite and NormalizationStd finite and > 0.");
             }
         }
     }

@@ -46,15 +46,15 @@ namespace Microsoft.ML.WeightInit.Sweeps
             Evaluation.Validate();
             if (Epochs < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "A trial trains at least 1 epoch.");
+                throw new ParameterRangeException(nameof(Epochs), Epochs, "A trial trains at least 1 epoch.");
             }
             if (Fold < 0 || Fold >= Evaluation.Folds)
             {
-                throw new ArgumentOutOfRangeException(nameof(Fold), Fold, $"Fold must be in [0, {Evaluation.Folds}).");
+                throw new ParameterRangeException(nameof(Fold), Fold, $"Fold must be in [0, {Evaluation.Folds}).");
             }
             if (ContinuesFromEpochs < 0 || ContinuesFromEpochs >= Epochs && ContinuesFromEpochs != 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(ContinuesFromEpochs), ContinuesFromEpochs, "Must be 0 or fewer than Epochs.");
+                throw new ParameterRangeException(nameof(ContinuesFromEpochs), ContinuesFromEpochs, "Must be 0 or fewer than Epochs.");
             }
         }
 

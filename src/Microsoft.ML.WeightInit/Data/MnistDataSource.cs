@@ -109,8 +109,8 @@ namespace Microsoft.ML.WeightInit.Data
             if (options.DataDirectory is not null)
             {
                 string directory = Path.GetFullPath(options.DataDirectory);
-                string? failure = MnistFileStore.CheckDirectory(directory, expected);
-                if (failure is not null && options.VerifyChecksums && failure.Contains("SHA-256", StringComparison.Ordinal))
+                string? failure = MnistFileStore.CheckDirectory(directory, expected, out bool checksumMismatch);
+                if (failure is not null && options.VerifyChecksums && checksumMismatch)
                 {
                     failure += " (not the original MNIST; set VerifyChecksums = false to use other IDX data such as Fashion-MNIST)";
                 }

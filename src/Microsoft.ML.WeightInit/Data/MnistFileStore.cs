@@ -36,8 +36,14 @@ namespace Microsoft.ML.WeightInit.Data
         /// <paramref name="expectedSha256"/>, or when that is null, IDX structure with matching counts and labels
         /// 0..9); otherwise every problem found, joined.
         /// </summary>
-        public static string? CheckDirectory(string directory, IReadOnlyDictionary<string, string>? expectedSha256)
+        public static string? CheckDirectory(string directory, IReadOnlyDictionary<string, string>? expectedSha256) =>
+            CheckDirectory(directory, expectedSha256, out _);
+
+        /// <summary>Like <see cref="CheckDirectory(string, IReadOnlyDictionary{string, string}?)"/>; also says
+        /// whether a file is there but its SHA-256 is not the expected one (other data in MNIST's format).</summary>
+        public static string? CheckDirectory(string directory, IReadOnlyDictionary<string, string>? expectedSha256, out bool checksumMismatch)
         {
+            checksumMismatch = false;
             if (!Directory.Exists(directory))
             {
                 return $"directory '{directory}' does not exist";
@@ -46,11 +52,12 @@ namespace Microsoft.ML.WeightInit.Data
             var problems = new List<string>();
             foreach (string canonical in MnistFiles.All)
             {
-                string? problem = CheckFile(directory, canonical, expectedSha256?[canonical]);
+                string? problem = CheckFile(directory, canonical, expectedSha256?[canonical], out bool mismatch);
                 if (problem is not null)
                 {
                     problems.Add(problem);
                 }
+                checksumMismatch |= mismatch;
             }
 
             if (problems.Count == 0 && expectedSha256 is null)
@@ -71,8 +78,12 @@ namespace Microsoft.ML.WeightInit.Data
         }
 
         /// <summary>Null when the file is present (and, with <paramref name="expectedSha256"/>, matches); else why not.</summary>
-        public static string? CheckFile(string directory, string canonical, string? expectedSha256)
+        public static string? CheckFile(string directory, string canonical, string? expectedSha256) =>
+            CheckFile(directory, canonical, expectedSha256, out _);
+
+        private static string? CheckFile(string directory, string canonical, string? expectedSha256, out bool checksumMismatch)
         {
+            checksumMismatch = false;
             string? path = MnistFiles.Find(directory, canonical);
             if (path is null)
             {
@@ -86,7 +97,8 @@ namespace Microsoft.ML.WeightInit.Data
             try
             {
                 string actual = ContentSha256(path);
-                return string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase)
+                checksumMismatch = !string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase);
+                return !checksumMismatch
                     ? null
                     : $"{Path.GetFileName(path)}: SHA-256 of the content is {actual}, expected {expectedSha256.ToLowerInvariant()}";
             }

@@ -39,7 +39,7 @@ namespace Microsoft.ML.WeightInit.Data
                 {
                     var url = new Uri(WithTrailingSlash(mirror), canonical + ".gz");
                     options.Log?.Invoke($"MNIST: downloading {url}");
-                    string? failure = await TryDownloadAsync(http, url, cacheDirectory, canonical, expected?[canonical], options.DownloadTimeout, cancellationToken)
+                    var (failure, isUnreachable) = await TryDownloadAsync(http, url, cacheDirectory, canonical, expected?[canonical], options.DownloadTimeout, cancellationToken)
                         .ConfigureAwait(false);
                     if (failure is null)
                     {
@@ -51,7 +51,7 @@ namespace Microsoft.ML.WeightInit.Data
                         break;
                     }
 
-                    if (failure.StartsWith(UnreachablePrefix, StringComparison.Ordinal))
+                    if (isUnreachable)
                     {
                         unreachable.Add(mirror);
                         failure += "; mirror skipped for the remaining files";
@@ -70,7 +70,9 @@ namespace Microsoft.ML.WeightInit.Data
 
         private const string UnreachablePrefix = "unreachable: ";
 
-        private static async Task<string?> TryDownloadAsync(
+        /// <summary>Downloads one file; on failure, why, and whether the mirror is unreachable (no answer: skip it
+        /// for the remaining files), as a flag rather than a prefix to look for in the text.</summary>
+        private static async Task<(string? Failure, bool Unreachable)> TryDownloadAsync(
             HttpClient http, Uri url, string cacheDirectory, string canonical, string? expectedSha256, TimeSpan timeout,
             CancellationToken cancellationToken)
         {
@@ -81,26 +83,26 @@ namespace Microsoft.ML.WeightInit.Data
                 using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
-                    return $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+                    return ($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", false);
                 }
 
                 await using var body = await response.Content.ReadAsStreamAsync(timeoutSource.Token).ConfigureAwait(false);
                 await using var gzip = new GZipStream(body, CompressionMode.Decompress);
                 await MnistFileStore.WriteVerifiedAsync(gzip, cacheDirectory, canonical, expectedSha256, url.ToString(), timeoutSource.Token)
                     .ConfigureAwait(false);
-                return null;
+                return (null, false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return $"{UnreachablePrefix}timed out after {timeout.TotalSeconds:0.#} s";
+                return ($"{UnreachablePrefix}timed out after {timeout.TotalSeconds:0.#} s", true);
             }
             catch (HttpRequestException e) when (e.StatusCode is null)
             {
-                return UnreachablePrefix + e.Message;
+                return (UnreachablePrefix + e.Message, true);
             }
             catch (Exception e) when (e is HttpRequestException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                return e.Message;
+                return (e.Message, false);
             }
         }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Microsoft.ML.WeightInit.IO
@@ -53,25 +54,38 @@ namespace Microsoft.ML.WeightInit.IO
             FileStream? stream = null;
             try
             {
-                stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                // Every system call on the temporary file, and every write the caller makes through its stream, is
+                // marked (TemporaryFileException): the system names the hidden temporary file, which the caller never
+                // heard of, so such an error is rethrown naming the target. The caller's own errors pass unchanged.
+                var created = OnTemporary(() => new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+                stream = created;
                 // Held until the rename: a later writer's clean-up (RemoveAbandoned) leaves a locked temporary alone.
-                FileLock.TryLockExclusive(stream.SafeFileHandle);
-                write(stream);
-                stream.Flush(flushToDisk: true);
+                FileLock.TryLockExclusive(created.SafeFileHandle);
+                using (var marked = new TemporaryFileStream(created))
+                {
+                    write(marked);
+                }
+                OnTemporary(() => created.Flush(flushToDisk: true));
                 if (!OperatingSystem.IsWindows() && File.Exists(full))
                 {
-                    File.SetUnixFileMode(temporary, File.GetUnixFileMode(full)); // the replacement keeps the file's mode
+                    var mode = File.GetUnixFileMode(full);
+                    OnTemporary(() =>
+                    {
+                        if (!OperatingSystem.IsWindows())
+                        {
+                            File.SetUnixFileMode(temporary, mode); // the replacement keeps the file's mode
+                        }
+                    });
                 }
                 if (OperatingSystem.IsWindows())
                 {
-                    stream.Dispose(); // Windows renames no open file
+                    OnTemporary(created.Dispose); // Windows renames no open file
                 }
-                File.Move(temporary, full, overwrite: true);
+                OnTemporary(() => File.Move(temporary, full, overwrite: true));
             }
-            catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && e.Message.Contains(temporary, StringComparison.Ordinal))
+            catch (TemporaryFileException e)
             {
-                // The system names the hidden temporary file, which the caller never heard of: name the target instead.
-                throw NamingTarget(e, path, full, directory, temporary);
+                throw NamingTarget(e.InnerException!, path, full, directory);
             }
             finally
             {
@@ -161,7 +175,7 @@ namespace Microsoft.ML.WeightInit.IO
 
         /// <summary>An exception of the same kind as <paramref name="e"/> (kept as the inner exception) whose message
         /// names the target instead of the temporary file.</summary>
-        private static Exception NamingTarget(Exception e, string path, string full, string directory, string temporary)
+        private static Exception NamingTarget(Exception e, string path, string full, string directory)
         {
             string target = path == full ? $"'{full}'" : $"'{path}' ({full})";
             string message = e switch
@@ -169,7 +183,7 @@ namespace Microsoft.ML.WeightInit.IO
                 DirectoryNotFoundException when File.Exists(directory) => $"Cannot write {target}: '{directory}' is a file, not a directory.",
                 DirectoryNotFoundException => $"Cannot write {target}: the directory '{directory}' does not exist.",
                 UnauthorizedAccessException => $"Cannot write {target}: access to the directory '{directory}' is denied (the file is written to a temporary file there, then renamed).",
-                _ => $"Cannot write {target}: {e.Message.Replace(temporary, full, StringComparison.Ordinal).TrimEnd('.')}.",
+                _ => $"Cannot write {target}: {SystemReason(e)}.",
             };
             return e switch
             {
@@ -179,6 +193,114 @@ namespace Microsoft.ML.WeightInit.IO
                 UnauthorizedAccessException => new UnauthorizedAccessException(message, e),
                 _ => new IOException(message, e),
             };
+        }
+
+        /// <summary>The system's reason for an error on the temporary file, from its error number (on Unix an
+        /// IOException's HResult is the errno), without the temporary file's name.</summary>
+        private static string SystemReason(Exception e) =>
+            !OperatingSystem.IsWindows() && e.HResult is > 0 and < 4096
+                ? Marshal.GetPInvokeErrorMessage(e.HResult)
+                : $"{e.GetType().Name} (HRESULT 0x{e.HResult:X8}) on its temporary file in the same directory";
+
+        private static void OnTemporary(Action action) => OnTemporary(() =>
+        {
+            action();
+            return 0;
+        });
+
+        private static T OnTemporary<T>(Func<T> action)
+        {
+            try
+            {
+                return action();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new TemporaryFileException(e);
+            }
+        }
+
+        /// <summary>An error of the system about the temporary file (the original is the inner exception). An
+        /// <see cref="IOException"/>, so a caller's <c>catch (IOException)</c> inside its write still sees it.</summary>
+        private sealed class TemporaryFileException : IOException
+        {
+            public TemporaryFileException(Exception inner)
+                : base(inner.Message, inner)
+            {
+            }
+        }
+
+        /// <summary>The temporary file's stream as the caller writes it: every call goes to the file stream, and an
+        /// error of the system is marked as being about the temporary file. Disposing it leaves the file open.</summary>
+        private sealed class TemporaryFileStream : Stream
+        {
+            private readonly FileStream _inner;
+
+            public TemporaryFileStream(FileStream inner) => _inner = inner;
+
+            public override bool CanRead => _inner.CanRead;
+
+            public override bool CanSeek => _inner.CanSeek;
+
+            public override bool CanWrite => _inner.CanWrite;
+
+            public override long Length => OnTemporary(() => _inner.Length);
+
+            public override long Position
+            {
+                get => OnTemporary(() => _inner.Position);
+                set => OnTemporary(() => _inner.Position = value);
+            }
+
+            public override void Flush() => OnTemporary(_inner.Flush);
+
+            public override int Read(byte[] buffer, int offset, int count) => OnTemporary(() => _inner.Read(buffer, offset, count));
+
+            public override long Seek(long offset, SeekOrigin origin) => OnTemporary(() => _inner.Seek(offset, origin));
+
+            public override void SetLength(long value) => OnTemporary(() => _inner.SetLength(value));
+
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                try
+                {
+                    _inner.Write(buffer, offset, count);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new TemporaryFileException(e);
+                }
+            }
+
+            public override void Write(ReadOnlySpan<byte> buffer)
+            {
+                try
+                {
+                    _inner.Write(buffer);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new TemporaryFileException(e);
+                }
+            }
+
+            public override void WriteByte(byte value)
+            {
+                try
+                {
+                    _inner.WriteByte(value);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new TemporaryFileException(e);
+                }
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                // The file stays open: AtomicFile flushes, renames and closes it.
+                base.Dispose(disposing);
+            }
         }
 
         /// <summary>Writes a text file (UTF-8, no byte-order mark) through <paramref name="write"/>, atomically

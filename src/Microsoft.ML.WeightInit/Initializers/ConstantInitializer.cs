@@ -8,16 +8,13 @@ namespace Microsoft.ML.WeightInit.Initializers
     /// <c>constant(val=0.5)</c> (<c>val</c> is required, as in PyTorch).
     /// </summary>
     /// <param name="Value">The value every element takes (<c>val</c>); any number, NaN and ±∞ included, as PyTorch.</param>
-    public sealed record ConstantInitializer(double Value) : WeightInitializer, ITheoreticalDistribution
+    public sealed record ConstantInitializer([TextName("val")] double Value) : WeightInitializer, ITheoreticalDistribution
     {
         /// <summary>The scheme's name in text forms.</summary>
         public const string SchemeName = "constant";
 
         /// <inheritdoc/>
         public override string Name => SchemeName;
-
-        /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[] { P("val", Value) };
 
         /// <inheritdoc/>
         public override void Initialize(torch.Tensor tensor, WeightInitContext context)

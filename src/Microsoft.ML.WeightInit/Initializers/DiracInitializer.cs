@@ -28,15 +28,12 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[] { P("groups", Groups) };
-
-        /// <inheritdoc/>
         /// <exception cref="ArgumentException">groups &lt; 1.</exception>
         public override void ValidateParameters()
         {
             if (Groups < 1)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"groups must be at least 1; got {Groups}."), "groups");
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture, $"groups must be at least 1; got {Groups}."), "groups");
             }
         }
 

@@ -54,7 +54,7 @@ namespace Microsoft.ML.WeightInit.Initializers
             var weights = new Dictionary<string, IWeightInitializer>(StringComparer.Ordinal);
             var biases = new Dictionary<string, IWeightInitializer>(StringComparer.Ordinal);
             var rules = new List<InitializerRule>();
-            var entries = SplitEntries(text).Where(e => e.Length > 0).ToList();
+            var entries = TextFormSyntax.SplitTopLevel(text, ";").Select(e => e.Text).Where(e => e.Length > 0).ToList();
             if (entries.Count == 0)
             {
                 throw new FormatException(
@@ -62,7 +62,7 @@ namespace Microsoft.ML.WeightInit.Initializers
             }
             foreach (string entry in entries)
             {
-                int eq = TopLevelIndexOf(entry, '=');
+                int eq = TextFormSyntax.TopLevelIndexOf(entry, '=');
                 string target = eq < 0 ? "weight" : entry[..eq].Trim();
                 string value = eq < 0 ? entry : entry[(eq + 1)..].Trim();
                 if (target == ZeroLastLayerKey)
@@ -151,53 +151,5 @@ namespace Microsoft.ML.WeightInit.Initializers
             "false" => false,
             _ => throw new FormatException($"Initializer plan entry '{entry}': zero_last_layer takes true or false."),
         };
-
-        /// <summary>Splits on ';' outside parentheses; the entries come back trimmed.</summary>
-        private static IEnumerable<string> SplitEntries(string text)
-        {
-            var entries = new List<string>();
-            int depth = 0, start = 0;
-            for (int i = 0; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (c == '(')
-                {
-                    depth++;
-                }
-                else if (c == ')')
-                {
-                    depth = Math.Max(0, depth - 1);
-                }
-                else if (c == ';' && depth == 0)
-                {
-                    entries.Add(text[start..i].Trim());
-                    start = i + 1;
-                }
-            }
-            entries.Add(text[start..].Trim());
-            return entries;
-        }
-
-        private static int TopLevelIndexOf(string s, char wanted)
-        {
-            int depth = 0;
-            for (int i = 0; i < s.Length; i++)
-            {
-                char c = s[i];
-                if (c == '(')
-                {
-                    depth++;
-                }
-                else if (c == ')')
-                {
-                    depth = Math.Max(0, depth - 1);
-                }
-                else if (c == wanted && depth == 0)
-                {
-                    return i;
-                }
-            }
-            return -1;
-        }
     }
 }

@@ -1,47 +1,26 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 
 namespace Microsoft.ML.WeightInit.Initializers
 {
     /// <summary>
-    /// Every scheme the text form knows: its name and the factory that builds it from its arguments (PyTorch's
-    /// argument names and defaults; Keras' for variance_scaling).
+    /// Every scheme the text form knows: the sealed <see cref="WeightInitializer"/> records of this assembly, each by
+    /// its <c>SchemeName</c>, read from text through its primary constructor (<see cref="InitializerSignature"/>:
+    /// PyTorch's argument names and defaults; Keras' for variance_scaling). Nothing about a scheme is written here.
     /// </summary>
     internal static class InitializerRegistry
     {
-        private static readonly Dictionary<string, Func<TextFormArguments, WeightInitializer>> Factories =
-            new(StringComparer.Ordinal)
-            {
-                [PyTorchDefaultInitializer.SchemeName] = _ => new PyTorchDefaultInitializer(),
-                [ZerosInitializer.SchemeName] = _ => new ZerosInitializer(),
-                [OnesInitializer.SchemeName] = _ => new OnesInitializer(),
-                [ConstantInitializer.SchemeName] = a => new ConstantInitializer(a.RequiredDouble("val")),
-                [UniformInitializer.SchemeName] = a => new UniformInitializer(a.Double("a", 0), a.Double("b", 1)),
-                [NormalInitializer.SchemeName] = a => new NormalInitializer(a.Double("mean", 0), a.Double("std", 1)),
-                [TruncNormalInitializer.SchemeName] = a => new TruncNormalInitializer(
-                    a.Double("mean", 0), a.Double("std", 1), a.Double("a", -2), a.Double("b", 2)),
-                [XavierUniformInitializer.SchemeName] = a => new XavierUniformInitializer(a.Double("gain", 1.0)),
-                [XavierNormalInitializer.SchemeName] = a => new XavierNormalInitializer(a.Double("gain", 1.0)),
-                [KaimingUniformInitializer.SchemeName] = a => new KaimingUniformInitializer(
-                    a.Double("a", 0), a.FanMode("mode", FanMode.FanIn), a.Nonlinearity("nonlinearity", Nonlinearity.LeakyRelu)),
-                [KaimingNormalInitializer.SchemeName] = a => new KaimingNormalInitializer(
-                    a.Double("a", 0), a.FanMode("mode", FanMode.FanIn), a.Nonlinearity("nonlinearity", Nonlinearity.LeakyRelu)),
-                [OrthogonalInitializer.SchemeName] = a => new OrthogonalInitializer(a.Double("gain", 1.0)),
-                [SparseInitializer.SchemeName] = a => new SparseInitializer(a.RequiredDouble("sparsity"), a.Double("std", 0.01)),
-                [EyeInitializer.SchemeName] = _ => new EyeInitializer(),
-                [DiracInitializer.SchemeName] = a => new DiracInitializer(a.Long("groups", 1)),
-                [VarianceScalingInitializer.SchemeName] = a => new VarianceScalingInitializer(
-                    a.Double("scale", 1.0),
-                    a.VarianceScalingMode("mode", VarianceScalingMode.FanIn),
-                    a.Distribution("distribution", VarianceScalingDistribution.TruncatedNormal)),
-                [LecunNormalInitializer.SchemeName] = _ => new LecunNormalInitializer(),
-                [LecunUniformInitializer.SchemeName] = _ => new LecunUniformInitializer(),
-                [LsuvInitializer.SchemeName] = a => new LsuvInitializer(a.Double("tol", 0.1), a.Long("max_iterations", 10)),
-            };
+        private static readonly Dictionary<string, InitializerSignature> Schemes = Discover();
 
         /// <summary>Names of every known scheme, sorted.</summary>
-        public static IReadOnlyList<string> Names { get; } = Factories.Keys.OrderBy(n => n, StringComparer.Ordinal).ToList();
+        public static IReadOnlyList<string> Names { get; } = Schemes.Keys.OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+        /// <summary>The signature of a scheme.</summary>
+        /// <param name="name">The scheme's name.</param>
+        /// <returns>The signature, or null for an unknown name.</returns>
+        public static InitializerSignature? Signature(string name) => Schemes.GetValueOrDefault(name);
 
         /// <summary>Reads a text form; the scheme's parameters are validated.</summary>
         /// <exception cref="FormatException">Unknown scheme or parameter (the message lists the valid ones), a value
@@ -49,24 +28,64 @@ namespace Microsoft.ML.WeightInit.Initializers
         public static WeightInitializer Parse(string text)
         {
             var (name, arguments) = TextFormSyntax.Split(text);
-            if (!Factories.TryGetValue(name, out var factory))
+            if (!Schemes.TryGetValue(name, out var signature))
             {
                 throw new FormatException(
                     $"Unknown initializer '{name}' in '{text}'. Valid: {string.Join(", ", Names)}.");
             }
-            var args = new TextFormArguments(name, text, arguments);
-            WeightInitializer initializer;
+            var given = arguments.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+            object?[] values = new object?[signature.Parameters.Count];
+            for (int i = 0; i < values.Length; i++)
+            {
+                var parameter = signature.Parameters[i];
+                if (!given.TryGetValue(parameter.TextName, out string? value))
+                {
+                    values[i] = parameter.HasDefault ? parameter.DefaultValue : throw Error(text, $"parameter '{parameter.TextName}' is required");
+                }
+                else if (!parameter.TryParse(value, out values[i], out string? error))
+                {
+                    throw Error(text, error!);
+                }
+            }
+            foreach (string key in given.Keys)
+            {
+                if (!signature.Parameters.Any(p => p.TextName == key))
+                {
+                    string valid = signature.Parameters.Count == 0 ? "none" : string.Join(", ", signature.Parameters.Select(p => p.TextName));
+                    throw Error(text, $"unknown parameter '{key}'; {name} takes: {valid}");
+                }
+            }
+            var initializer = (WeightInitializer)signature.Constructor.Invoke(BindingFlags.DoNotWrapExceptions, null, values, null);
             try
             {
-                initializer = factory(args);
-                args.EnsureAllKnown();
                 initializer.ValidateParameters();
             }
-            catch (ArgumentException e)
+            catch (ParameterException e)
             {
-                throw args.Error(e.Message.Split(" (Parameter")[0].TrimEnd('.'));
+                throw Error(text, e.Reason);
             }
             return initializer;
+        }
+
+        /// <summary>The error of a text form: <paramref name="what"/> (with or without a final period) ends the
+        /// message with exactly one period.</summary>
+        private static FormatException Error(string text, string what) =>
+            new($"Invalid initializer '{text}': {what.TrimEnd('.')}.");
+
+        /// <summary>The sealed initializer records of this assembly that declare a <c>SchemeName</c> constant.</summary>
+        private static Dictionary<string, InitializerSignature> Discover()
+        {
+            var schemes = new Dictionary<string, InitializerSignature>(StringComparer.Ordinal);
+            foreach (var type in typeof(WeightInitializer).Assembly.GetTypes()
+                .Where(t => t.IsSealed && !t.IsAbstract && t.IsSubclassOf(typeof(WeightInitializer))))
+            {
+                if (type.GetField("SchemeName", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } field
+                    && field.GetRawConstantValue() is string name)
+                {
+                    schemes.Add(name, InitializerSignature.Of(type));
+                }
+            }
+            return schemes;
         }
     }
 }

@@ -21,15 +21,15 @@ namespace Microsoft.ML.WeightInit.Initializers
         {
             if (!double.IsFinite(a))
             {
-                throw new ArgumentException($"a must be a finite number; got {TextFormSyntax.FormatValue(a)}.", "a");
+                throw new ParameterException($"a must be a finite number; got {TextFormSyntax.FormatValue(a)}.", "a");
             }
             if (!Enum.IsDefined(mode))
             {
-                throw new ArgumentException($"Mode {(int)mode} not supported, please use one of ['fan_in', 'fan_out']", "mode");
+                throw new ParameterException($"Mode {(int)mode} not supported, please use one of ['fan_in', 'fan_out']", "mode");
             }
             if (!Enum.IsDefined(nonlinearity))
             {
-                throw new ArgumentException($"Unsupported nonlinearity {(int)nonlinearity}", "nonlinearity");
+                throw new ParameterException($"Unsupported nonlinearity {(int)nonlinearity}", "nonlinearity");
             }
         }
     }

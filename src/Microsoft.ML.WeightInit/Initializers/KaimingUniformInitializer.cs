@@ -27,12 +27,6 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[]
-        {
-            P("a", A), P("mode", Mode), P("nonlinearity", Nonlinearity),
-        };
-
-        /// <inheritdoc/>
         /// <exception cref="ArgumentException">a is not finite, or mode/nonlinearity is not a defined value.</exception>
         public override void ValidateParameters() => KaimingStd.Validate(A, Mode, Nonlinearity);
 

@@ -37,24 +37,18 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[]
-        {
-            P("tol", Tol), P("max_iterations", MaxIterations),
-        };
-
-        /// <inheritdoc/>
         /// <exception cref="ArgumentException">tol is not finite or below <see cref="MinTol"/>, or max_iterations is not 1 to
         /// <see cref="MaxMaxIterations"/> (the message gives the bound).</exception>
         public override void ValidateParameters()
         {
             if (!(Tol >= MinTol) || !double.IsFinite(Tol))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
                     $"tol must be a finite number ≥ {MinTol} (float32 variances cannot be told apart more finely); got {Tol}."), "tol");
             }
             if (MaxIterations < 1 || MaxIterations > MaxMaxIterations)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
                     $"max_iterations must be 1 to {MaxMaxIterations}; got {MaxIterations}."), "max_iterations");
             }
         }

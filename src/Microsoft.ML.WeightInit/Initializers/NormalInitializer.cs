@@ -19,9 +19,6 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[] { P("mean", Mean), P("std", Std) };
-
-        /// <inheritdoc/>
         /// <exception cref="System.ArgumentException">mean or std is not finite, or std &lt; 0 (PyTorch's message).</exception>
         public override void ValidateParameters()
         {
@@ -29,7 +26,7 @@ namespace Microsoft.ML.WeightInit.Initializers
             RequireFinite("std", Std);
             if (Std < 0)
             {
-                throw new System.ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
                     $"normal expects std >= 0.0, but found std {Std}"), "std");
             }
         }

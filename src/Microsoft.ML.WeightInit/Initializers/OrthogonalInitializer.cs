@@ -31,9 +31,6 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[] { P("gain", Gain) };
-
-        /// <inheritdoc/>
         /// <exception cref="ArgumentException">gain is not finite.</exception>
         public override void ValidateParameters() => RequireFinite("gain", Gain);
 

@@ -27,21 +27,18 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[] { P("sparsity", Sparsity), P("std", Std) };
-
-        /// <inheritdoc/>
         /// <exception cref="ArgumentException">sparsity outside [0, 1], or std negative or not finite.</exception>
         public override void ValidateParameters()
         {
             if (!(Sparsity >= 0 && Sparsity <= 1))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
                     $"sparsity must be in [0, 1]; got {Sparsity}."), "sparsity");
             }
             RequireFinite("std", Std);
             if (Std < 0)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
                     $"normal expects std >= 0.0, but found std {Std}"), "std");
             }
         }

@@ -78,7 +78,11 @@ namespace Microsoft.ML.WeightInit.Initializers
                 throw new FormatException($"'{text}' is not an initializer text form: missing ')' at the end.");
             }
             string inner = s[(open + 1)..^1];
-            foreach (string part in SplitTopLevel(inner, text))
+            if (Unbalanced(inner) is { } unbalanced)
+            {
+                throw new FormatException($"'{text}': unbalanced '{unbalanced.Parenthesis}'.");
+            }
+            foreach (var (part, _) in SplitTopLevel(inner, ","))
             {
                 if (part.Length == 0)
                 {
@@ -104,35 +108,100 @@ namespace Microsoft.ML.WeightInit.Initializers
             return (name, args);
         }
 
-        /// <summary>Splits on commas that are not inside nested parentheses (values may be initializers).</summary>
-        private static IEnumerable<string> SplitTopLevel(string inner, string text)
+        /// <summary>
+        /// The tokenizer every text grammar shares (text forms, initializer plans, search spaces, the CLI's lists): the
+        /// pieces of <paramref name="text"/> between <paramref name="separators"/> that stand outside parentheses
+        /// (values may be initializers, whose own arguments hold separators), trimmed, each with the offset of its
+        /// first character. An unmatched <c>)</c> does not take the depth below 0 (<see cref="Unbalanced"/> finds it).
+        /// </summary>
+        /// <param name="text">The text.</param>
+        /// <param name="separators">The separator characters, e.g. <c>";"</c> or <c>",;"</c>.</param>
+        /// <returns>Every piece (empty ones included), in order; one piece when there is no separator.</returns>
+        public static IReadOnlyList<TextPiece> SplitTopLevel(string text, string separators)
         {
+            var pieces = new List<TextPiece>();
             int depth = 0, start = 0;
-            for (int i = 0; i < inner.Length; i++)
+            for (int i = 0; i <= text.Length; i++)
             {
-                char c = inner[i];
+                char c = i < text.Length ? text[i] : separators[0];
                 if (c == '(')
                 {
                     depth++;
                 }
                 else if (c == ')')
                 {
-                    if (--depth < 0)
-                    {
-                        throw new FormatException($"'{text}': unbalanced ')'.");
-                    }
+                    depth = Math.Max(0, depth - 1);
                 }
-                else if (c == ',' && depth == 0)
+                else if ((depth == 0 || i == text.Length) && separators.Contains(c))
                 {
-                    yield return inner[start..i].Trim();
+                    pieces.Add(Piece(text, start, i));
                     start = i + 1;
                 }
             }
-            if (depth != 0)
+            return pieces;
+        }
+
+        /// <summary>The first <paramref name="wanted"/> outside parentheses, or −1.</summary>
+        /// <param name="text">The text.</param>
+        /// <param name="wanted">The character.</param>
+        /// <returns>Its index.</returns>
+        public static int TopLevelIndexOf(string text, char wanted)
+        {
+            int depth = 0;
+            for (int i = 0; i < text.Length; i++)
             {
-                throw new FormatException($"'{text}': unbalanced '('.");
+                char c = text[i];
+                if (c == '(')
+                {
+                    depth++;
+                }
+                else if (c == ')')
+                {
+                    depth = Math.Max(0, depth - 1);
+                }
+                else if (c == wanted && depth == 0)
+                {
+                    return i;
+                }
             }
-            yield return inner[start..].Trim();
+            return -1;
+        }
+
+        /// <summary>The first parenthesis without a partner: a <c>)</c> with none open before it, else the first
+        /// <c>(</c> never closed; null when they balance.</summary>
+        /// <param name="text">The text.</param>
+        /// <returns>The parenthesis and its index, or null.</returns>
+        public static (char Parenthesis, int Position)? Unbalanced(string text)
+        {
+            var open = new Stack<int>();
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (text[i] == '(')
+                {
+                    open.Push(i);
+                }
+                else if (text[i] == ')')
+                {
+                    if (open.Count == 0)
+                    {
+                        return (')', i);
+                    }
+                    open.Pop();
+                }
+            }
+            return open.Count == 0 ? null : ('(', open.Last());
+        }
+
+        private static TextPiece Piece(string text, int start, int end)
+        {
+            string raw = text[start..end];
+            string trimmed = raw.TrimStart();
+            return new TextPiece(trimmed.TrimEnd(), start + raw.Length - trimmed.Length);
         }
     }
+
+    /// <summary>A piece of a text between separators, trimmed, and the offset of its first character.</summary>
+    /// <param name="Text">The trimmed piece.</param>
+    /// <param name="Start">Its offset in the text it came from.</param>
+    internal readonly record struct TextPiece(string Text, int Start);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 
 namespace Microsoft.ML.WeightInit.Initializers
@@ -56,37 +57,78 @@ namespace Microsoft.ML.WeightInit.Initializers
         public static string Of(VarianceScalingDistribution value) => Name(DistributionNames, value);
 
         public static Nonlinearity ParseNonlinearity(string text, string parameterName) =>
-            ParseName(NonlinearityNames, text, parameterName, t => $"Unsupported nonlinearity {t}");
+            Parse<Nonlinearity>(text, parameterName);
 
         public static FanMode ParseFanMode(string text, string parameterName) =>
-            ParseName(FanModeNames, text, parameterName, t => $"Mode {t} not supported, please use one of ['fan_in', 'fan_out']");
+            Parse<FanMode>(text, parameterName);
 
         public static VarianceScalingMode ParseVarianceScalingMode(string text, string parameterName) =>
-            ParseName(VarianceScalingModeNames, text, parameterName, t => $"Unsupported mode {t}");
+            Parse<VarianceScalingMode>(text, parameterName);
 
         public static VarianceScalingDistribution ParseDistribution(string text, string parameterName) =>
-            string.Equals(text?.Trim(), "untruncated_normal", StringComparison.Ordinal)
-                ? VarianceScalingDistribution.Normal
-                : ParseName(DistributionNames, text!, parameterName, t => $"Unsupported distribution {t}");
+            Parse<VarianceScalingDistribution>(text, parameterName);
+
+        /// <summary>Whether <paramref name="type"/> is an enumeration with text names here.</summary>
+        public static bool Knows(Type type) => Readers.ContainsKey(type);
+
+        /// <summary>Reads the text name of a value of <paramref name="type"/> (an enumeration <see cref="Knows"/>
+        /// accepts).</summary>
+        /// <param name="type">The enumeration.</param>
+        /// <param name="text">The text name.</param>
+        /// <param name="value">The value, or null.</param>
+        /// <param name="error">PyTorch's (or Keras') message and the valid names, without a final period; or null.</param>
+        /// <returns>Whether the text is a name of a value.</returns>
+        public static bool TryParse(Type type, string text, [NotNullWhen(true)] out object? value, [NotNullWhen(false)] out string? error) =>
+            Readers[type](text, out value, out error);
+
+        private delegate bool Reader(string text, [NotNullWhen(true)] out object? value, [NotNullWhen(false)] out string? error);
+
+        private static readonly Dictionary<Type, Reader> Readers = new()
+        {
+            [typeof(Nonlinearity)] = Read(NonlinearityNames, t => $"Unsupported nonlinearity {t}"),
+            [typeof(FanMode)] = Read(FanModeNames, t => $"Mode {t} not supported, please use one of ['fan_in', 'fan_out']"),
+            [typeof(VarianceScalingMode)] = Read(VarianceScalingModeNames, t => $"Unsupported mode {t}"),
+            [typeof(VarianceScalingDistribution)] = ReadDistribution,
+        };
+
+        /// <summary>Keras' <c>untruncated_normal</c> is read as <c>normal</c>.</summary>
+        private static bool ReadDistribution(string text, [NotNullWhen(true)] out object? value, [NotNullWhen(false)] out string? error)
+        {
+            if (string.Equals(text?.Trim(), "untruncated_normal", StringComparison.Ordinal))
+            {
+                (value, error) = (VarianceScalingDistribution.Normal, null);
+                return true;
+            }
+            return Read(DistributionNames, t => $"Unsupported distribution {t}")(text!, out value, out error);
+        }
+
+        private static T Parse<T>(string text, string parameterName)
+            where T : struct, Enum
+        {
+            ArgumentNullException.ThrowIfNull(text, parameterName);
+            return TryParse(typeof(T), text, out object? value, out string? error)
+                ? (T)value
+                : throw new ArgumentException($"{error}.", parameterName);
+        }
 
         private static string Name<T>(Dictionary<T, string> names, T value)
             where T : struct, Enum =>
             names.TryGetValue(value, out string? name) ? name : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        private static T ParseName<T>(Dictionary<T, string> names, string text, string parameterName, Func<string, string> pyTorchMessage)
-            where T : notnull
-        {
-            ArgumentNullException.ThrowIfNull(text, parameterName);
-            foreach (var (value, name) in names)
+        private static Reader Read<T>(Dictionary<T, string> names, Func<string, string> pyTorchMessage)
+            where T : notnull =>
+            (string text, [NotNullWhen(true)] out object? value, [NotNullWhen(false)] out string? error) =>
             {
-                if (string.Equals(name, text.Trim(), StringComparison.Ordinal))
+                foreach (var (v, name) in names)
                 {
-                    return value;
+                    if (string.Equals(name, text.Trim(), StringComparison.Ordinal))
+                    {
+                        (value, error) = (v, null);
+                        return true;
+                    }
                 }
-            }
-            throw new ArgumentException(
-                $"{pyTorchMessage(text)}. Valid: {string.Join(", ", names.Values.OrderBy(n => n, StringComparer.Ordinal))}.",
-                parameterName);
-        }
+                (value, error) = (null, $"{pyTorchMessage(text)}. Valid: {string.Join(", ", names.Values.OrderBy(n => n, StringComparer.Ordinal))}");
+                return false;
+            };
     }
 }

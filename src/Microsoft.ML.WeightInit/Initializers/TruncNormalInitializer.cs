@@ -30,12 +30,6 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[]
-        {
-            P("mean", Mean), P("std", Std), P("a", A), P("b", B),
-        };
-
-        /// <inheritdoc/>
         /// <exception cref="ArgumentException">A parameter is not finite, std ≤ 0, or a &gt; b.</exception>
         public override void ValidateParameters()
         {
@@ -45,12 +39,12 @@ namespace Microsoft.ML.WeightInit.Initializers
             RequireFinite("b", B);
             if (!(Std > 0))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
                     $"trunc_normal expects std > 0, but found std {Std}"), "std");
             }
             if (A > B)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
                     $"trunc_normal expects a <= b, but found a={A} > b={B}"), "a");
             }
         }

@@ -19,9 +19,6 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[] { P("a", A), P("b", B) };
-
-        /// <inheritdoc/>
         /// <exception cref="System.ArgumentException">a or b is not finite, or a &gt; b (PyTorch's message).</exception>
         public override void ValidateParameters()
         {
@@ -29,7 +26,7 @@ namespace Microsoft.ML.WeightInit.Initializers
             RequireFinite("b", B);
             if (A > B)
             {
-                throw new System.ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
                     $"uniform_ expects to return a [from, to) range, but found from={A} > to={B}"), "a");
             }
         }

@@ -36,28 +36,22 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[]
-        {
-            P("scale", Scale), P("mode", Mode), P("distribution", Distribution),
-        };
-
-        /// <inheritdoc/>
         /// <exception cref="ArgumentException">scale is not a positive finite number, or mode/distribution is not a
         /// defined value.</exception>
         public override void ValidateParameters()
         {
             if (!(Scale > 0) || !double.IsFinite(Scale))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
                     $"Argument `scale` must be positive float. Received: scale={Scale}"), "scale");
             }
             if (!Enum.IsDefined(Mode))
             {
-                throw new ArgumentException($"Unsupported mode {(int)Mode}. Valid: fan_in, fan_out, fan_avg.", "mode");
+                throw new ParameterException($"Unsupported mode {(int)Mode}. Valid: fan_in, fan_out, fan_avg.", "mode");
             }
             if (!Enum.IsDefined(Distribution))
             {
-                throw new ArgumentException($"Unsupported distribution {(int)Distribution}. Valid: truncated_normal, normal, uniform.", "distribution");
+                throw new ParameterException($"Unsupported distribution {(int)Distribution}. Valid: truncated_normal, normal, uniform.", "distribution");
             }
         }
 

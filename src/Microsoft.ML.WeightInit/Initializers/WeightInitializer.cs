@@ -15,8 +15,14 @@ namespace Microsoft.ML.WeightInit.Initializers
         /// <summary>The scheme's PyTorch name, e.g. <c>kaiming_uniform</c>.</summary>
         public abstract string Name { get; }
 
-        /// <summary>The scheme's parameters in canonical order, with their values.</summary>
-        protected virtual IEnumerable<KeyValuePair<string, object>> Parameters => Array.Empty<KeyValuePair<string, object>>();
+        /// <summary>
+        /// The scheme's parameters in canonical order, with their values: by default the record's primary constructor's
+        /// parameters in order, named in snake case (or by their text-name attribute), valued by the properties of the
+        /// same names; <see cref="Parse(string)"/> reads the same signature, defaults included.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The type has no single public constructor whose parameters
+        /// are properties (override this property then).</exception>
+        protected virtual IEnumerable<KeyValuePair<string, object>> Parameters => InitializerSignature.Of(GetType()).Values(this);
 
         /// <inheritdoc/>
         public string TextForm => TextFormSyntax.Format(Name, Parameters);
@@ -80,7 +86,7 @@ namespace Microsoft.ML.WeightInit.Initializers
         {
             if (!double.IsFinite(value))
             {
-                throw new ArgumentException($"{name} must be a finite number; got {TextFormSyntax.FormatValue(value)}.", name);
+                throw new ParameterException($"{name} must be a finite number; got {TextFormSyntax.FormatValue(value)}.", name);
             }
         }
 
@@ -224,11 +230,5 @@ namespace Microsoft.ML.WeightInit.Initializers
             using var noGrad = torch.no_grad();
             tensor.fill_(value);
         }
-
-        /// <summary>Creates a KeyValuePair for <see cref="Parameters"/>.</summary>
-        /// <param name="name">Parameter name (PyTorch's).</param>
-        /// <param name="value">Its value.</param>
-        /// <returns>The pair.</returns>
-        protected static KeyValuePair<string, object> P(string name, object value) => new(name, value);
     }
 }

@@ -21,9 +21,6 @@ namespace Microsoft.ML.WeightInit.Initializers
         public override string Name => SchemeName;
 
         /// <inheritdoc/>
-        protected override IEnumerable<KeyValuePair<string, object>> Parameters => new[] { P("gain", Gain) };
-
-        /// <inheritdoc/>
         /// <exception cref="ArgumentException">gain is not finite, or negative.</exception>
         public override void ValidateParameters() => XavierStd.ValidateGain(Gain);
 

@@ -13,7 +13,7 @@ namespace Microsoft.ML.WeightInit.Initializers
         {
             if (!double.IsFinite(gain) || gain < 0)
             {
-                throw new ArgumentException(double.IsFinite(gain)
+                throw new ParameterException(double.IsFinite(gain)
                     ? $"gain must be ≥ 0; got {TextFormSyntax.FormatValue(gain)}."
                     : $"gain must be a finite number; got {TextFormSyntax.FormatValue(gain)}.", "gain");
             }

@@ -21,13 +21,13 @@ namespace Microsoft.ML.WeightInit.Networks
         {
             if (channels < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(channels), channels, "Image channels must be at least 1.");
+                throw new ParameterRangeException(nameof(channels), channels, "Image channels must be at least 1.");
             }
             CheckSide(height, nameof(height));
             CheckSide(width, nameof(width));
             if (classes < 2)
             {
-                throw new ArgumentOutOfRangeException(nameof(classes), classes, "At least 2 classes are needed.");
+                throw new ParameterRangeException(nameof(classes), classes, "At least 2 classes are needed.");
             }
             Channels = channels;
             Height = height;
@@ -60,7 +60,7 @@ namespace Microsoft.ML.WeightInit.Networks
         {
             if (size < 16 || size > 4096)
             {
-                throw new ArgumentOutOfRangeException(name, size,
+                throw new ParameterRangeException(name, size,
                     "The net (two 5×5 convolutions, each followed by 2×2 max-pooling) needs image sides of 16 to 4096 pixels.");
             }
         }

@@ -95,9 +95,9 @@ namespace Microsoft.ML.WeightInit.Persistence
             {
                 shape = new ImageShape(m.Image.Channels, m.Image.Height, m.Image.Width, m.Image.Classes);
             }
-            catch (ArgumentOutOfRangeException e)
+            catch (ParameterRangeException e)
             {
-                throw new InvalidDataException($"{where}: the model declares images {m.Image.Channels} × {m.Image.Height} × {m.Image.Width} with {m.Image.Classes} classes: {e.Message.Split(" (Parameter")[0]}", e);
+                throw new InvalidDataException($"{where}: the model declares images {m.Image.Channels} × {m.Image.Height} × {m.Image.Width} with {m.Image.Classes} classes: {e.Reason}", e);
             }
             var n = m.Normalization;
             if (!float.IsFinite(n.Mean) || !float.IsFinite(n.Std) || !(n.Std > 0))

@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.WeightInit.Persistence;
+using Microsoft.ML.WeightInit.Trainers;
 
 namespace Microsoft.ML.WeightInit.Scoring
 {
@@ -29,12 +30,12 @@ namespace Microsoft.ML.WeightInit.Scoring
 
         private const int HashBits = 31;
 
-        /// <param name="mlContext">The context the transformers belong to.</param>
+        /// <param name="mlContext">The catalogs of the environment the transformers belong to (the user's context).</param>
         /// <param name="onnxModel">The graph built with <see cref="GraphNames.ForMLNet"/>.</param>
         /// <param name="columns">Feature, Score and PredictedLabel column names (the graph's input and output names).</param>
         /// <param name="labels">The K label key values.</param>
         /// <param name="featureCount">C·H·W.</param>
-        public static TransformerChain<ITransformer> Fit(MLContext mlContext, byte[] onnxModel, ColumnsRecord columns,
+        public static TransformerChain<ITransformer> Fit(MLNetCatalogs mlContext, byte[] onnxModel, ColumnsRecord columns,
             LabelKeyValues labels, int featureCount)
         {
             var (seed, hashes) = IndexHashes(mlContext, labels.Values.Length);
@@ -49,13 +50,13 @@ namespace Microsoft.ML.WeightInit.Scoring
             return new TransformerChain<ITransformer>(chain.Fit(EmptyInput(mlContext, columns.Features, featureCount)).ToArray());
         }
 
-        private static HashingEstimator Hash(MLContext mlContext, uint seed) =>
+        private static HashingEstimator Hash(MLNetCatalogs mlContext, uint seed) =>
             mlContext.Transforms.Conversion.Hash(new HashingEstimator.ColumnOptions(OnnxFormat.IndexHashColumn, OnnxFormat.RowIndexOutput,
                 numberOfBits: HashBits, seed: seed, combine: true));
 
         /// <summary>ML.NET's hash of each class index 0 … K − 1 (as the graph outputs it), with a seed that makes them
         /// distinct.</summary>
-        private static (uint Seed, uint[] Hashes) IndexHashes(MLContext mlContext, int classes)
+        private static (uint Seed, uint[] Hashes) IndexHashes(MLNetCatalogs mlContext, int classes)
         {
             var definition = SchemaDefinition.Create(typeof(IndexRow));
             definition[0].ColumnName = OnnxFormat.RowIndexOutput;
@@ -75,7 +76,7 @@ namespace Microsoft.ML.WeightInit.Scoring
             throw new InvalidOperationException($"No hash seed gives {classes} distinct class-index hashes.");
         }
 
-        private static IDataView EmptyInput(MLContext mlContext, string featureColumn, int size)
+        private static IDataView EmptyInput(MLNetCatalogs mlContext, string featureColumn, int size)
         {
             var definition = SchemaDefinition.Create(typeof(FeatureRow));
             definition[0].ColumnName = featureColumn;
@@ -86,11 +87,11 @@ namespace Microsoft.ML.WeightInit.Scoring
         /// <summary>hash of the index → label value (MapValue) → PredictedLabel key with the label's key values.</summary>
         private sealed class PredictedLabelVisitor : LabelKeyValues.IVisitor<(IEstimator<ITransformer> Value, IEstimator<ITransformer> Key)>
         {
-            private readonly MLContext _mlContext;
+            private readonly MLNetCatalogs _mlContext;
             private readonly string _column;
             private readonly uint[] _hashes;
 
-            public PredictedLabelVisitor(MLContext mlContext, string column, uint[] hashes)
+            public PredictedLabelVisitor(MLNetCatalogs mlContext, string column, uint[] hashes)
             {
                 _mlContext = mlContext;
                 _column = column;

@@ -202,7 +202,7 @@ namespace Microsoft.ML.WeightInit.Trainers
             _environment = environment ?? throw new ArgumentNullException(nameof(environment));
             _options = options ?? throw new ArgumentNullException(nameof(options));
             CheckColumnNames(options);
-            Info = MLNetAccess.CreateTrainerInfo(environment as MLContext ?? new MLContext());
+            Info = MLNetAccess.CreateTrainerInfo();
         }
 
         /// <summary>Column names must be given, and the two output columns must differ (else one hides the other).</summary>
@@ -329,7 +329,7 @@ namespace Microsoft.ML.WeightInit.Trainers
             }
             // SchemaShape.Column has no public constructor: a public estimator copying the feature column (a vector
             // of Single) to Score and the label (a key with its key values) to PredictedLabel gives exactly the shape.
-            var context = _environment as MLContext ?? new MLContext();
+            var context = MLNetAccess.CatalogsOf(_environment);
             return context.Transforms.CopyColumns(o.ScoreColumnName, o.FeatureColumnName)
                 .Append(context.Transforms.CopyColumns(o.PredictedLabelColumnName, o.LabelColumnName))
                 .GetOutputSchema(inputSchema);
@@ -351,15 +351,16 @@ namespace Microsoft.ML.WeightInit.Trainers
         private ImageShape CheckInput(DataViewSchema schema, string what)
         {
             var o = _options;
+            string? where = what == "training data" ? null : what;
+            int classes = InputColumns.CheckLabel(schema, o.LabelColumnName, where);
+            var (c, h, w) = InputColumns.CheckFeatures(schema, o.FeatureColumnName, o.ImageChannels, o.ImageHeight, o.ImageWidth, where);
             try
             {
-                int classes = InputColumns.CheckLabel(schema, o.LabelColumnName);
-                var (c, h, w) = InputColumns.CheckFeatures(schema, o.FeatureColumnName, o.ImageChannels, o.ImageHeight, o.ImageWidth);
                 return new ImageShape(c, h, w, classes);
             }
-            catch (ArgumentOutOfRangeException e) when (what != "training data")
+            catch (ParameterRangeException e) when (where is not null)
             {
-                throw new ArgumentOutOfRangeException(e.ParamName, $"In the {what}: {e.Message.Split(" (Parameter")[0]}");
+                throw new ArgumentOutOfRangeException(e.ParamName, $"In the {where}: {e.Reason}");
             }
         }
 

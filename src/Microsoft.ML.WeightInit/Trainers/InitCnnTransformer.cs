@@ -24,7 +24,7 @@ namespace Microsoft.ML.WeightInit.Trainers
     /// </remarks>
     public sealed class InitCnnTransformer : ISingleFeaturePredictionTransformer<InitCnnModelParameters>, IDisposable
     {
-        private readonly MLContext _mlContext;
+        private readonly MLNetCatalogs _mlContext;
         private readonly Lazy<byte[]> _onnxModel;
         private readonly Lazy<TransformerChain<ITransformer>> _scoring;
         private readonly FiniteFeatures _finite;
@@ -32,7 +32,7 @@ namespace Microsoft.ML.WeightInit.Trainers
         internal InitCnnTransformer(IHostEnvironment environment, InitCnnModelParameters model, string featureColumnName,
             string scoreColumnName, string predictedLabelColumnName, byte[]? onnxModel = null)
         {
-            _mlContext = environment as MLContext ?? new MLContext();
+            _mlContext = MLNetAccess.CatalogsOf(environment);
             Model = model;
             FeatureColumnName = featureColumnName;
             ScoreColumnName = scoreColumnName;

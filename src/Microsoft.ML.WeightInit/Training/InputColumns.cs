@@ -24,24 +24,24 @@ namespace Microsoft.ML.WeightInit.Training
         /// <exception cref="ArgumentOutOfRangeException">Missing column or wrong type (the message names the column,
         /// the type found and the type expected).</exception>
         public static (int Channels, int Height, int Width) CheckFeatures(DataViewSchema schema, string featureColumn,
-            int channels = 0, int height = 0, int width = 0)
+            int channels = 0, int height = 0, int width = 0, string? where = null)
         {
-            var column = Find(schema, featureColumn, "feature");
+            var column = Find(schema, featureColumn, "feature", where);
             if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
             {
-                throw new ArgumentOutOfRangeException(nameof(featureColumn),
-                    $"Feature column '{featureColumn}' is {column.Type}; expected a known-size vector of Single (e.g. Vector<Single, 784> for 28 × 28 gray images).");
+                throw OutOfRange(nameof(featureColumn),
+                    $"Feature column '{featureColumn}' is {column.Type}; expected a known-size vector of Single (e.g. Vector<Single, 784> for 28 × 28 gray images).", where);
             }
             if (!vector.IsKnownSize)
             {
-                throw new ArgumentOutOfRangeException(nameof(featureColumn),
-                    $"Feature column '{featureColumn}' is a vector of unknown size; expected a known size C·H·W (e.g. 784). Declare it with [VectorType(784)] or a schema definition.");
+                throw OutOfRange(nameof(featureColumn),
+                    $"Feature column '{featureColumn}' is a vector of unknown size; expected a known size C·H·W (e.g. 784). Declare it with [VectorType(784)] or a schema definition.", where);
             }
             int size = vector.Size;
             if (channels < 0 || height < 0 || width < 0)
             {
-                throw new ArgumentOutOfRangeException(channels < 0 ? "ImageChannels" : height < 0 ? "ImageHeight" : "ImageWidth", string.Create(CultureInfo.InvariantCulture,
-                    $"ImageChannels, ImageHeight and ImageWidth must be 0 (taken from the feature column) or positive; got {channels}, {height}, {width}."));
+                throw OutOfRange(channels < 0 ? "ImageChannels" : height < 0 ? "ImageHeight" : "ImageWidth", string.Create(CultureInfo.InvariantCulture,
+                    $"ImageChannels, ImageHeight and ImageWidth must be 0 (taken from the feature column) or positive; got {channels}, {height}, {width}."), where);
             }
             if (channels > 0 && height == 0 && width == 0)
             {
@@ -49,8 +49,8 @@ namespace Microsoft.ML.WeightInit.Training
                 int side = size % channels == 0 ? (int)Math.Round(Math.Sqrt(size / channels)) : 0;
                 if (side == 0 || (long)channels * side * side != size)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(featureColumn), string.Create(CultureInfo.InvariantCulture,
-                        $"Feature column '{featureColumn}' has {size} values, which are not {channels} square images; give ImageHeight and ImageWidth too."));
+                    throw OutOfRange(nameof(featureColumn), string.Create(CultureInfo.InvariantCulture,
+                        $"Feature column '{featureColumn}' has {size} values, which are not {channels} square images; give ImageHeight and ImageWidth too."), where);
                 }
                 return (channels, side, side);
             }
@@ -59,8 +59,8 @@ namespace Microsoft.ML.WeightInit.Training
                 int c = channels > 0 ? channels : 1, h = height > 0 ? height : width, w = width > 0 ? width : height;
                 if ((long)c * h * w != size)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(featureColumn), string.Create(CultureInfo.InvariantCulture,
-                        $"Feature column '{featureColumn}' has {size} values; the image size given ({c} × {h} × {w}) needs {(long)c * h * w}."));
+                    throw OutOfRange(nameof(featureColumn), string.Create(CultureInfo.InvariantCulture,
+                        $"Feature column '{featureColumn}' has {size} values; the image size given ({c} × {h} × {w}) needs {(long)c * h * w}."), where);
                 }
                 return (c, h, w);
             }
@@ -75,8 +75,8 @@ namespace Microsoft.ML.WeightInit.Training
                     int side = (int)Math.Round(Math.Sqrt(size));
                     if (side * side != size)
                     {
-                        throw new ArgumentOutOfRangeException(nameof(featureColumn), string.Create(CultureInfo.InvariantCulture,
-                            $"Feature column '{featureColumn}' has {size} values, which is not a square gray image; expected 784 (1 × 28 × 28), a vector with dimensions [H, W] or [C, H, W], or an explicit image size in the options."));
+                        throw OutOfRange(nameof(featureColumn), string.Create(CultureInfo.InvariantCulture,
+                            $"Feature column '{featureColumn}' has {size} values, which is not a square gray image; expected 784 (1 × 28 × 28), a vector with dimensions [H, W] or [C, H, W], or an explicit image size in the options."), where);
                     }
                     return (1, side, side);
             }
@@ -85,23 +85,23 @@ namespace Microsoft.ML.WeightInit.Training
         /// <summary>Checks that the label column is a key type and returns its number of values K.</summary>
         /// <returns>K, the number of classes.</returns>
         /// <exception cref="ArgumentOutOfRangeException">Missing column, not a key, or fewer than 2 values.</exception>
-        public static int CheckLabel(DataViewSchema schema, string labelColumn)
+        public static int CheckLabel(DataViewSchema schema, string labelColumn, string? where = null)
         {
-            var column = Find(schema, labelColumn, "label");
+            var column = Find(schema, labelColumn, "label", where);
             if (column.Type is not KeyDataViewType key)
             {
-                throw new ArgumentOutOfRangeException(nameof(labelColumn),
-                    $"Label column '{labelColumn}' is {column.Type}; expected a key type. Map it first, e.g. mlContext.Transforms.Conversion.MapValueToKey(\"{labelColumn}\", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).");
+                throw OutOfRange(nameof(labelColumn),
+                    $"Label column '{labelColumn}' is {column.Type}; expected a key type. Map it first, e.g. mlContext.Transforms.Conversion.MapValueToKey(\"{labelColumn}\", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).", where);
             }
             if (key.Count < 2 || key.Count > int.MaxValue)
             {
-                throw new ArgumentOutOfRangeException(nameof(labelColumn), string.Create(CultureInfo.InvariantCulture,
-                    $"Label column '{labelColumn}' is a key of {key.Count} values; expected at least 2 classes."));
+                throw OutOfRange(nameof(labelColumn), string.Create(CultureInfo.InvariantCulture,
+                    $"Label column '{labelColumn}' is a key of {key.Count} values; expected at least 2 classes."), where);
             }
             return (int)key.Count;
         }
 
-        private static DataViewSchema.Column Find(DataViewSchema schema, string name, string role)
+        private static DataViewSchema.Column Find(DataViewSchema schema, string name, string role, string? where)
         {
             ArgumentNullException.ThrowIfNull(schema);
             if (string.IsNullOrWhiteSpace(name))
@@ -111,11 +111,16 @@ namespace Microsoft.ML.WeightInit.Training
             var column = schema.GetColumnOrNull(name);
             if (column is null)
             {
-                throw new ArgumentOutOfRangeException(nameof(name),
-                    $"The input has no {role} column '{name}'. Columns: {Available(schema)}.");
+                throw OutOfRange(nameof(name),
+                    $"The input has no {role} column '{name}'. Columns: {Available(schema)}.", where);
             }
             return column.Value;
         }
+
+        /// <summary>The error about a column or image size; <paramref name="where"/> (e.g. <c>validation set</c>) says
+        /// which input it is about.</summary>
+        private static ArgumentOutOfRangeException OutOfRange(string paramName, string message, string? where) =>
+            new(paramName, where is null ? message : $"In the {where}: {message}");
 
         /// <summary>The visible columns, quoted and comma-separated, for errors about a missing column.</summary>
         internal static string Available(DataViewSchema schema) =>

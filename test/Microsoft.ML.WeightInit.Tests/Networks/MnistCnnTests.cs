@@ -50,8 +50,8 @@ namespace Microsoft.ML.WeightInit.Tests.Networks
             Assert.AreEqual(5, shape.PooledHeight);
             CollectionAssert.AreEqual(new long[] { 500, 50 * 5 * 5 }, net.Layers[2].Weight.shape);
             CollectionAssert.AreEqual(new long[] { 4, 500 }, net.Layers[3].Weight.shape);
-            Assert.ThrowsExactly<System.ArgumentOutOfRangeException>(() => new ImageShape(1, 12, 28, 10));
-            Assert.ThrowsExactly<System.ArgumentOutOfRangeException>(() => new ImageShape(1, 28, 28, 1));
+            Assert.Throws<System.ArgumentOutOfRangeException>(() => new ImageShape(1, 12, 28, 10));
+            Assert.Throws<System.ArgumentOutOfRangeException>(() => new ImageShape(1, 28, 28, 1));
         }
     }
 }

@@ -70,7 +70,7 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
             var e = Assert.ThrowsExactly<InvalidOperationException>(() => runner.CheckEvaluation(SweepEvaluation.CrossValidation(100)));
 
             StringAssert.Contains(e.Message, "no validation rows of the 300 training rows");
-            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => SweepEvaluation.CrossValidation(SweepEvaluation.MaxFolds + 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => SweepEvaluation.CrossValidation(SweepEvaluation.MaxFolds + 1));
             runner.CheckEvaluation(SweepEvaluation.CrossValidation(5)); // 60 rows a fold: fine
         }
 
@@ -93,7 +93,7 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         [DataRow(0.1, 1001L, "max_iterations")]
         public void Lsuv_UnreachableToleranceOrUnboundedIterations_AreRejectedWithTheBound(double tol, long maxIterations, string parameter)
         {
-            var e = Assert.ThrowsExactly<ArgumentException>(() => new LsuvInitializer(tol, maxIterations).ValidateParameters());
+            var e = Assert.Throws<ArgumentException>(() => new LsuvInitializer(tol, maxIterations).ValidateParameters());
 
             Assert.AreEqual(parameter, e.ParamName);
             StringAssert.Contains(e.Message, parameter == "tol" ? "≥ 1E-05" : "1 to 1000");
