@@ -270,6 +270,59 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps.Distributed
             }
         }
 
+        [TestMethod]
+        [Timeout(420_000, CooperativeCancellation = true)]
+        public void TrialFailingEveryRetry_FailsNamingTheWorkersError_AndARerunRequeuesTheSameJob()
+        {
+            // Only a worker with different data: the job is refused on its first attempt and on each of its three
+            // retries (after 10 s, 30 s, 60 s), then fails; the driver's call ends with the workers' error.
+            string db = TestPostgres.CreateDatabase();
+            string good = Path.Combine(Path.GetTempPath(), $"mnist-good-{Guid.NewGuid():N}");
+            string other = Path.Combine(Path.GetTempPath(), $"mnist-other-{Guid.NewGuid():N}");
+            try
+            {
+                CopySample(good, flipFirstLabel: false);
+                CopySample(other, flipFirstLabel: true);
+                var options = Options(db);
+                var spec = Specs(1, epochs: 1)[0];
+                var remote = new HangfireTrialRunner(options, SmallSample with { MnistDirectory = good }, OneThread);
+                TrialJobFailedException failure;
+                var watch = Stopwatch.StartNew();
+                using (var wrong = WorkerProcess.StartWorker(db, TimeSpan.FromSeconds(30), "--data", other))
+                {
+                    failure = Assert.ThrowsExactly<TrialJobFailedException>(
+                        () => remote.RunAsync(spec, null, CancellationToken.None).GetAwaiter().GetResult());
+                    Console.WriteLine($"Failed after {watch.Elapsed.TotalSeconds:F0} s (retries after 10 s, 30 s, 60 s).");
+                    Assert.AreEqual(spec.Id, failure.TrialId);
+                    StringAssert.Contains(failure.Message, remote.DataChecksum, "the failure carries the workers' error");
+                    Assert.AreEqual(4, Count(wrong.Output, $"Trial {spec.Id}: refused"), $"one attempt and three retries:\n{wrong.Output}");
+                    Assert.IsFalse(wrong.HasExited, "the worker keeps running");
+                    Assert.IsTrue(watch.Elapsed >= TimeSpan.FromSeconds(100), "the retries wait 10 + 30 + 60 s");
+                }
+                var storage = SweepStorage.Open(options);
+                Assert.AreEqual(1, storage.GetMonitoringApi().GetStatistics().Failed);
+
+                // Run again with a worker that has the driver's data: the failed job is requeued, not duplicated.
+                using var right = WorkerProcess.StartWorker(db, TimeSpan.FromSeconds(30), "--data", good);
+                var rerun = new HangfireTrialRunner(options, SmallSample with { MnistDirectory = good }, OneThread);
+                var running = rerun.RunAsync(spec, null, CancellationToken.None);
+                Assert.IsTrue(running.Wait(TimeSpan.FromSeconds(120)), $"the requeued trial did not finish:\n{right.Output}\n{History(storage)}");
+                Assert.AreEqual(1, rerun.TrialsEnqueued, "the failed job is requeued once");
+                StringAssert.Contains(right.Output, $"Trial {spec.Id}: Completed");
+                var statistics = storage.GetMonitoringApi().GetStatistics();
+                Assert.AreEqual(1, statistics.Succeeded, "one job for the trial");
+                Assert.AreEqual(0, statistics.Failed);
+                using var local = InProcessTrialRunner.Create(new MLContext(seed: 0), SmallSample with { MnistDirectory = good }, OneThread);
+                Assert.AreEqual(local.Run(spec).Metrics, running.Result.Metrics, "the requeued trial must equal the in-process trial");
+            }
+            finally
+            {
+                Directory.Delete(good, recursive: true);
+                Directory.Delete(other, recursive: true);
+                TestPostgres.DropDatabase(db);
+            }
+        }
+
         private static HangfireSweepOptions Options(string db) => new(db) { PollInterval = TimeSpan.FromMilliseconds(200) };
 
         private static InitializerSearchSpace Space(string lr = "0.05") =>
