@@ -98,6 +98,55 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps.Distributed
 
         [TestMethod]
         [Timeout(300_000, CooperativeCancellation = true)]
+        public void KilledWorker_ItsTrialRunsBeforeTrialsQueuedBehindIt()
+        {
+            // Hangfire.PostgreSql hands out never-fetched jobs before abandoned ones: without the driver's requeue, a
+            // killed worker's trial would wait behind every queued trial.
+            string db = TestPostgres.CreateDatabase();
+            try
+            {
+                var timeout = TimeSpan.FromSeconds(5);
+                var data = SweepDataLocation.Sample with { TrainRows = 6000, ValidationRows = 200 };
+                var specs = Specs(2, epochs: 2);
+                var remote = new HangfireTrialRunner(Options(db), data, OneThread);
+                using var first = WorkerProcess.StartWorker(db, timeout);
+                var killedTrial = remote.RunAsync(specs[0], null, CancellationToken.None);
+                first.WaitFor($"Trial {specs[0].Id}: ", TimeSpan.FromSeconds(60));
+                first.WaitFor("started.", TimeSpan.FromSeconds(60));
+                var queuedTrial = remote.RunAsync(specs[1], null, CancellationToken.None);
+                Thread.Sleep(500);
+                Assert.IsFalse(killedTrial.IsCompleted, "the trial finished before the worker could be killed");
+                first.KillHard();
+                var killed = Stopwatch.StartNew();
+                using var watchdog = WorkerProcess.StartWorker(db, timeout, "--queue", "other-queue");
+                while (remote.TrialsRequeued == 0 && killed.Elapsed < TimeSpan.FromSeconds(90))
+                {
+                    Thread.Sleep(100);
+                }
+                Console.WriteLine($"Requeued {killed.Elapsed.TotalSeconds:F1} s after the kill (invisibility timeout {timeout.TotalSeconds} s).");
+                Assert.AreEqual(1, remote.TrialsRequeued, "the driver requeues the trial of the dead worker");
+                Assert.IsTrue(killed.Elapsed < timeout + TimeSpan.FromSeconds(30), $"requeued after {killed.Elapsed}");
+
+                using var second = WorkerProcess.StartWorker(db, timeout);
+                Assert.IsTrue(killedTrial.Wait(TimeSpan.FromSeconds(120)), $"no result. Second worker:\n{second.Output}");
+                Assert.IsTrue(queuedTrial.Wait(TimeSpan.FromSeconds(120)), $"no result. Second worker:\n{second.Output}");
+                string output = second.Output;
+                int rerun = output.IndexOf($"Trial {specs[0].Id}: weight=", StringComparison.Ordinal);
+                int queued = output.IndexOf($"Trial {specs[1].Id}: weight=", StringComparison.Ordinal);
+                Assert.IsTrue(rerun >= 0 && queued > rerun, $"the killed worker's trial must run first:\n{output}");
+                Assert.AreEqual(2, Count(output, ": Completed"), $"each trial runs once on the second worker:\n{output}");
+                using var local = InProcessTrialRunner.Create(new MLContext(seed: 0), data, OneThread);
+                Assert.AreEqual(local.Run(specs[0]).Metrics, killedTrial.Result.Metrics, "the re-run trial must equal the in-process trial");
+                Assert.AreEqual(2, remote.TrialsEnqueued);
+            }
+            finally
+            {
+                TestPostgres.DropDatabase(db);
+            }
+        }
+
+        [TestMethod]
+        [Timeout(300_000, CooperativeCancellation = true)]
         public void KilledDriver_RerunResumesFromItsLog_AndReattachesToQueuedTrials()
         {
             string db = TestPostgres.CreateDatabase();
