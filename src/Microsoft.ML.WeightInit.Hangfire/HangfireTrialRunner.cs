@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -33,6 +34,7 @@ namespace Microsoft.ML.WeightInit.Hangfire
         private readonly Action<string>? _log;
         private int _enqueued;
         private int _attached;
+        private int _requeued;
 
         /// <summary>Connects to the storage (creating Hangfire's schema if needed) and announces the data.</summary>
         /// <param name="options">The sweep's database and queue.</param>
@@ -78,6 +80,10 @@ namespace Microsoft.ML.WeightInit.Hangfire
         /// <summary>Trials whose existing job this runner re-attached to.</summary>
         public int TrialsAttached => _attached;
 
+        /// <summary>Running trials this runner requeued because their worker died (its Hangfire server stopped sending
+        /// heartbeats for the workers' invisibility timeout and was removed).</summary>
+        public int TrialsRequeued => _requeued;
+
         /// <inheritdoc/>
         /// <exception cref="TrialJobFailedException">The job failed on the workers after its retries (e.g. their data
         /// differs); the message gives the workers' error.</exception>
@@ -90,6 +96,7 @@ namespace Microsoft.ML.WeightInit.Hangfire
             string key = $"weightinit:trial:{_options.Queue}:{DataChecksum[..16]}:{spec.Id}";
             string payload = TrialJobPayload.Create(new TrialRequest(spec, Data, Settings), DataChecksum);
             string jobId = await Database(() => Attach(key, spec, payload), cancellationToken).ConfigureAwait(false);
+            string? requeuedFrom = null;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -106,6 +113,18 @@ namespace Microsoft.ML.WeightInit.Hangfire
                 {
                     throw new TrialJobFailedException(spec.Id, jobId, Describe(state.Data));
                 }
+                if (state?.Name == ProcessingState.StateName && state.Data.TryGetValue("ServerId", out string? serverId)
+                    && serverId is not null && serverId != requeuedFrom
+                    && !await Database(() => IsServerAlive(serverId), cancellationToken).ConfigureAwait(false))
+                {
+                    // Its worker died mid-trial. Hangfire.PostgreSql would hand the job out again only once no
+                    // never-fetched job is queued; requeued, it runs next (the oldest enqueued job goes first).
+                    _log?.Invoke($"Trial {spec.Id}: worker {serverId} stopped (no heartbeat); job {jobId} requeued.");
+                    requeuedFrom = serverId;
+                    await Database(() => _client.Requeue(jobId), cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _requeued);
+                    continue;
+                }
                 if (state is null || state.Name == DeletedState.StateName)
                 {
                     _log?.Invoke($"Trial {spec.Id}: job {jobId} was {(state is null ? "removed" : "deleted")}; enqueuing it again.");
@@ -115,6 +134,10 @@ namespace Microsoft.ML.WeightInit.Hangfire
                 await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        /// <summary>Whether a Hangfire server is registered (workers' watchdogs remove one whose heartbeats stopped).</summary>
+        private bool IsServerAlive(string serverId) =>
+            _storage.GetMonitoringApi().Servers().Any(s => s.Name == serverId);
 
         /// <summary>The job of the trial: the one already recorded for it (requeued if it failed), or a new one.</summary>
         private string Attach(string key, TrialSpec spec, string payload)

@@ -40,8 +40,17 @@ namespace Microsoft.ML.WeightInit.Hangfire
                 ServerName = $"weightinit-worker:{Environment.MachineName}:{Environment.ProcessId}",
                 SchedulePollingInterval = options.PollInterval,
                 ShutdownTimeout = TimeSpan.FromSeconds(30),
+                // A killed worker's server entry must vanish within the invisibility timeout: the driver requeues a
+                // trial whose server is gone (Hangfire.PostgreSql hands out never-fetched jobs before abandoned ones,
+                // so without that the trial would wait behind every queued trial).
+                HeartbeatInterval = Clamp(options.InvisibilityTimeout / 4, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)),
+                ServerTimeout = options.InvisibilityTimeout,
+                ServerCheckInterval = Clamp(options.InvisibilityTimeout / 4, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1)),
             }, storage);
         }
+
+        private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
+            value < min ? min : value > max ? max : value;
 
         /// <summary>Trials this worker finished.</summary>
         public int TrialsRun => _executor.TrialsRun;

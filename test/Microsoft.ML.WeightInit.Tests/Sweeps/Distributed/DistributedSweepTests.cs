@@ -98,6 +98,55 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps.Distributed
 
         [TestMethod]
         [Timeout(300_000, CooperativeCancellation = true)]
+        public void KilledWorker_ItsTrialRunsBeforeTrialsQueuedBehindIt()
+        {
+            // Hangfire.PostgreSql hands out never-fetched jobs before abandoned ones: without the driver's requeue, a
+            // killed worker's trial would wait behind every queued trial.
+            string db = TestPostgres.CreateDatabase();
+            try
+            {
+                var timeout = TimeSpan.FromSeconds(5);
+                var data = SweepDataLocation.Sample with { TrainRows = 6000, ValidationRows = 200 };
+                var specs = Specs(2, epochs: 2);
+                var remote = new HangfireTrialRunner(Options(db), data, OneThread);
+                using var first = WorkerProcess.StartWorker(db, timeout);
+                var killedTrial = remote.RunAsync(specs[0], null, CancellationToken.None);
+                first.WaitFor($"Trial {specs[0].Id}: ", TimeSpan.FromSeconds(60));
+                first.WaitFor("started.", TimeSpan.FromSeconds(60));
+                var queuedTrial = remote.RunAsync(specs[1], null, CancellationToken.None);
+                Thread.Sleep(500);
+                Assert.IsFalse(killedTrial.IsCompleted, "the trial finished before the worker could be killed");
+                first.KillHard();
+                var killed = Stopwatch.StartNew();
+                using var watchdog = WorkerProcess.StartWorker(db, timeout, "--queue", "other-queue");
+                while (remote.TrialsRequeued == 0 && killed.Elapsed < TimeSpan.FromSeconds(90))
+                {
+                    Thread.Sleep(100);
+                }
+                Console.WriteLine($"Requeued {killed.Elapsed.TotalSeconds:F1} s after the kill (invisibility timeout {timeout.TotalSeconds} s).");
+                Assert.AreEqual(1, remote.TrialsRequeued, "the driver requeues the trial of the dead worker");
+                Assert.IsTrue(killed.Elapsed < timeout + TimeSpan.FromSeconds(30), $"requeued after {killed.Elapsed}");
+
+                using var second = WorkerProcess.StartWorker(db, timeout);
+                Assert.IsTrue(killedTrial.Wait(TimeSpan.FromSeconds(120)), $"no result. Second worker:\n{second.Output}");
+                Assert.IsTrue(queuedTrial.Wait(TimeSpan.FromSeconds(120)), $"no result. Second worker:\n{second.Output}");
+                string output = second.Output;
+                int rerun = output.IndexOf($"Trial {specs[0].Id}: weight=", StringComparison.Ordinal);
+                int queued = output.IndexOf($"Trial {specs[1].Id}: weight=", StringComparison.Ordinal);
+                Assert.IsTrue(rerun >= 0 && queued > rerun, $"the killed worker's trial must run first:\n{output}");
+                Assert.AreEqual(2, Count(output, ": Completed"), $"each trial runs once on the second worker:\n{output}");
+                using var local = InProcessTrialRunner.Create(new MLContext(seed: 0), data, OneThread);
+                Assert.AreEqual(local.Run(specs[0]).Metrics, killedTrial.Result.Metrics, "the re-run trial must equal the in-process trial");
+                Assert.AreEqual(2, remote.TrialsEnqueued);
+            }
+            finally
+            {
+                TestPostgres.DropDatabase(db);
+            }
+        }
+
+        [TestMethod]
+        [Timeout(300_000, CooperativeCancellation = true)]
         public void KilledDriver_RerunResumesFromItsLog_AndReattachesToQueuedTrials()
         {
             string db = TestPostgres.CreateDatabase();
@@ -261,6 +310,59 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps.Distributed
                 Assert.IsTrue(result, $"the retried trial did not finish on the worker with the right data:\n{right.Output}\n{History(storage)}");
                 Assert.AreEqual(1, remote.TrialsAttached, "the second call re-attaches to the scheduled job");
                 Assert.AreEqual(1, remote.TrialsEnqueued);
+            }
+            finally
+            {
+                Directory.Delete(good, recursive: true);
+                Directory.Delete(other, recursive: true);
+                TestPostgres.DropDatabase(db);
+            }
+        }
+
+        [TestMethod]
+        [Timeout(420_000, CooperativeCancellation = true)]
+        public void TrialFailingEveryRetry_FailsNamingTheWorkersError_AndARerunRequeuesTheSameJob()
+        {
+            // Only a worker with different data: the job is refused on its first attempt and on each of its three
+            // retries (after 10 s, 30 s, 60 s), then fails; the driver's call ends with the workers' error.
+            string db = TestPostgres.CreateDatabase();
+            string good = Path.Combine(Path.GetTempPath(), $"mnist-good-{Guid.NewGuid():N}");
+            string other = Path.Combine(Path.GetTempPath(), $"mnist-other-{Guid.NewGuid():N}");
+            try
+            {
+                CopySample(good, flipFirstLabel: false);
+                CopySample(other, flipFirstLabel: true);
+                var options = Options(db);
+                var spec = Specs(1, epochs: 1)[0];
+                var remote = new HangfireTrialRunner(options, SmallSample with { MnistDirectory = good }, OneThread);
+                TrialJobFailedException failure;
+                var watch = Stopwatch.StartNew();
+                using (var wrong = WorkerProcess.StartWorker(db, TimeSpan.FromSeconds(30), "--data", other))
+                {
+                    failure = Assert.ThrowsExactly<TrialJobFailedException>(
+                        () => remote.RunAsync(spec, null, CancellationToken.None).GetAwaiter().GetResult());
+                    Console.WriteLine($"Failed after {watch.Elapsed.TotalSeconds:F0} s (retries after 10 s, 30 s, 60 s).");
+                    Assert.AreEqual(spec.Id, failure.TrialId);
+                    StringAssert.Contains(failure.Message, remote.DataChecksum, "the failure carries the workers' error");
+                    Assert.AreEqual(4, Count(wrong.Output, $"Trial {spec.Id}: refused"), $"one attempt and three retries:\n{wrong.Output}");
+                    Assert.IsFalse(wrong.HasExited, "the worker keeps running");
+                    Assert.IsTrue(watch.Elapsed >= TimeSpan.FromSeconds(100), "the retries wait 10 + 30 + 60 s");
+                }
+                var storage = SweepStorage.Open(options);
+                Assert.AreEqual(1, storage.GetMonitoringApi().GetStatistics().Failed);
+
+                // Run again with a worker that has the driver's data: the failed job is requeued, not duplicated.
+                using var right = WorkerProcess.StartWorker(db, TimeSpan.FromSeconds(30), "--data", good);
+                var rerun = new HangfireTrialRunner(options, SmallSample with { MnistDirectory = good }, OneThread);
+                var running = rerun.RunAsync(spec, null, CancellationToken.None);
+                Assert.IsTrue(running.Wait(TimeSpan.FromSeconds(120)), $"the requeued trial did not finish:\n{right.Output}\n{History(storage)}");
+                Assert.AreEqual(1, rerun.TrialsEnqueued, "the failed job is requeued once");
+                StringAssert.Contains(right.Output, $"Trial {spec.Id}: Completed");
+                var statistics = storage.GetMonitoringApi().GetStatistics();
+                Assert.AreEqual(1, statistics.Succeeded, "one job for the trial");
+                Assert.AreEqual(0, statistics.Failed);
+                using var local = InProcessTrialRunner.Create(new MLContext(seed: 0), SmallSample with { MnistDirectory = good }, OneThread);
+                Assert.AreEqual(local.Run(spec).Metrics, running.Result.Metrics, "the requeued trial must equal the in-process trial");
             }
             finally
             {
