@@ -31,7 +31,7 @@ namespace Microsoft.ML.WeightInit.Networks
                 checks.Add(check);
                 if (check.Passed)
                 {
-                    return new ConvolutionPathSelection(path, checks);
+                    return new ConvolutionPathSelection(path, checks) { FusedConv1 = Kernels.ConvReluPoolCheck.Run() };
                 }
             }
             throw new InvalidOperationException(
@@ -45,9 +45,17 @@ namespace Microsoft.ML.WeightInit.Networks
     /// <param name="Checks">Every check run, in order; the last one passed.</param>
     public sealed record ConvolutionPathSelection(ConvolutionPath Path, IReadOnlyList<ConvolutionCheck> Checks)
     {
+        /// <summary>The check of the fused conv1 + ReLU + max-pool kernel, which the seed net's first block uses when
+        /// it passed (and the caller pinned no path); null when not run.</summary>
+        internal Kernels.ConvReluPoolCheck? FusedConv1 { get; init; }
+
+        /// <summary>Whether the fused conv1 + ReLU + max-pool kernel passed its float64 check.</summary>
+        internal bool UsesFusedConv1 => FusedConv1?.Passed == true;
+
         /// <summary>One line for logs: the path and every check.</summary>
         /// <returns>The line.</returns>
         public override string ToString() =>
-            $"Convolution path: {Path} (checked against float64: {string.Join("; ", Checks.Select(c => c.ToString()))})";
+            $"Convolution path: {Path} (checked against float64: {string.Join("; ", Checks.Select(c => c.ToString()))}"
+            + (FusedConv1 is null ? ")" : $"; {FusedConv1})");
     }
 }
