@@ -5,6 +5,7 @@ using Microsoft.ML.WeightInit.PerformanceTests;
 
 // Usage:
 //   headline [--data DIR] [--iterations N]   run the headline set and print one Markdown table
+//   (any command) --train-rows N             keep only the first N training rows (a quick smoke run, not figures)
 //   memory-probe --epochs N [--data DIR]     (child process of the headline run) fit and print memory per epoch
 //   bdn [BenchmarkDotNet arguments]          run benchmarks selectively with BenchmarkDotNet's own switcher
 //   contention-probe [--threads N] [--seconds S]   (child process of eng/perf.sh's contention table) one measurement
@@ -16,6 +17,7 @@ using Microsoft.ML.WeightInit.PerformanceTests;
 //   train-steps [--data DIR] [--steps N] [--fused true|false] [--threads N]   bare-loop steps to profile with Linux perf
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 PerfData.Directory = Option("--data");
+PerfData.TrainRows = Option("--train-rows") is { } trainRows ? long.Parse(trainRows, System.Globalization.CultureInfo.InvariantCulture) : null;
 switch (args.FirstOrDefault())
 {
     case "memory-probe":
@@ -73,6 +75,13 @@ switch (args.FirstOrDefault())
             (Option("--seeds") ?? "1,2,3").Split(',').Select(s => long.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
             int.Parse(Option("--epochs") ?? "2", System.Globalization.CultureInfo.InvariantCulture),
             long.Parse(Option("--rows") ?? "60000", System.Globalization.CultureInfo.InvariantCulture)));
+        return 0;
+    case "conv2-variants":
+        if (Option("--threads") is { } c2Threads)
+        {
+            TorchSharp.torch.set_num_threads(int.Parse(c2Threads, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Console.Write(Conv2Variants.Run());
         return 0;
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(PerfData).Assembly).Run(args.Skip(1).ToArray(), BenchmarkConfigs.Long(3));

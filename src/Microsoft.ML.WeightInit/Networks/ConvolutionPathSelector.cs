@@ -7,7 +7,9 @@ namespace Microsoft.ML.WeightInit.Networks
     /// <summary>
     /// Picks, once per process, a convolution path that computes correctly on this CPU: channels-last first (it is
     /// also the fastest on x86), then libtorch's native dispatch, then im2col. Each candidate is checked against a
-    /// float64 reference (<see cref="ConvolutionCheck"/>); the first that passes is used.
+    /// float64 reference (<see cref="ConvolutionCheck"/>); the first that passes is used. Then the fused conv1 + ReLU +
+    /// max-pool kernel of the seed net's first block is checked the same way (forward, weight and bias gradients); it is
+    /// used only when it passed, and otherwise that block runs on the chosen path.
     /// </summary>
     public static class ConvolutionPathSelector
     {
