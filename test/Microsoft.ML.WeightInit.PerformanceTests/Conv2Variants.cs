@@ -51,6 +51,50 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                     _ = F.conv_transpose2d(up, Convolution.ToChannelsLast(wd));
                 }),
             };
+            var xnhwc = xd.permute(0, 2, 3, 1).contiguous();
+            var colsBuffer = empty(64 * 64, 500);
+            var wrows = wd.permute(0, 2, 3, 1).reshape(50, 500).contiguous();
+            var dyRows = up.permute(0, 2, 3, 1).reshape(64 * 64, 50);
+            parts = parts.Append(("custom: C# im2col + forward GEMM + weight GEMM + input GEMM + C# col2im", () =>
+            {
+                using var s = NewDisposeScope();
+                Im2Col(xnhwc, colsBuffer);
+                _ = F.linear(colsBuffer, wrows, b.detach());
+                _ = dyRows.t().matmul(colsBuffer);
+                _ = dyRows.sum(0);
+                var dcols = dyRows.matmul(wrows);
+                var dx = zeros(64, 12, 12, 20);
+                Col2Im(dcols, dx);
+            })).ToArray();
+            parts = parts.Append(("custom: C# im2col alone", () => Im2Col(xnhwc, colsBuffer))).ToArray();
+            // Adjacent pairs: one call of each, alternating; the ratio of each pair is robust to load that changes slowly.
+            var ratios = new List<double>();
+            var oneDnn = new List<double>();
+            var custom = new List<double>();
+            for (int pair = 0; pair < 150; pair++)
+            {
+                var wa = Stopwatch.StartNew();
+                using (var s = NewDisposeScope())
+                {
+                    var y = variants[0].Conv();
+                    autograd.grad(new[] { y }, new[] { x, w, b }, new[] { up });
+                }
+                double a = wa.Elapsed.TotalMilliseconds;
+                var wb = Stopwatch.StartNew();
+                parts[3].Run();
+                double c = wb.Elapsed.TotalMilliseconds;
+                if (pair >= 10)
+                {
+                    ratios.Add(c / a);
+                    oneDnn.Add(a);
+                    custom.Add(c);
+                }
+            }
+            ratios.Sort();
+            oneDnn.Sort();
+            custom.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"adjacent pairs (140): custom / oneDNN forward+backward median {ratios[ratios.Count / 2]:F3} (quartiles {ratios[ratios.Count / 4]:F3}–{ratios[3 * ratios.Count / 4]:F3}); medians oneDNN {oneDnn[oneDnn.Count / 2]:F3} ms, custom {custom[custom.Count / 2]:F3} ms"));
             var partTimes = parts.Select(_ => new List<double>()).ToList();
             for (int r = -1; r < rounds; r++)
             {
@@ -113,6 +157,38 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                 sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{variants[v].Name}: median {sorted[sorted.Count / 2]:F3} ms forward+backward (min {sorted[0]:F3}); forward rel. error {error:E1}"));
             }
             return sb.ToString();
+        }
+
+        private static void Im2Col(Tensor xnhwc, Tensor cols)
+        {
+            ReadOnlySpan<float> x = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(xnhwc.bytes);
+            Span<float> c = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(cols.bytes);
+            for (int n = 0; n < 64; n++)
+                for (int i = 0; i < 8; i++)
+                    for (int j = 0; j < 8; j++)
+                    {
+                        int row = ((n * 8 + i) * 8 + j) * 500;
+                        for (int kh = 0; kh < 5; kh++)
+                        {
+                            x.Slice(((n * 12 + i + kh) * 12 + j) * 20, 100).CopyTo(c.Slice(row + kh * 100, 100));
+                        }
+                    }
+        }
+
+        private static void Col2Im(Tensor dcols, Tensor dx)
+        {
+            ReadOnlySpan<float> c = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(dcols.bytes);
+            Span<float> x = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(dx.bytes);
+            for (int n = 0; n < 64; n++)
+                for (int i = 0; i < 8; i++)
+                    for (int j = 0; j < 8; j++)
+                    {
+                        int row = ((n * 8 + i) * 8 + j) * 500;
+                        for (int kh = 0; kh < 5; kh++)
+                        {
+                            System.Numerics.Tensors.TensorPrimitives.Add(x.Slice(((n * 12 + i + kh) * 12 + j) * 20, 100), c.Slice(row + kh * 100, 100), x.Slice(((n * 12 + i + kh) * 12 + j) * 20, 100));
+                        }
+                    }
         }
 
         /// <summary>Convolution of a channels-last input as im2col rows (one per output pixel, taps × channels) times

@@ -105,6 +105,28 @@ namespace Microsoft.ML.WeightInit.Tests.Networks
         }
 
         [TestMethod]
+        public void Forward_WithoutGradient_EqualsTheTrainingForward_BitForBit()
+        {
+            // Evaluation and scoring run the kernel without an autograd node or pooling winners: same numbers.
+            using var scope = NewDisposeScope();
+            using var g = new Generator(4);
+            var x = randn(new long[] { 16, 1, 28, 28 }, generator: g);
+            var w = (randn(new long[] { 20, 1, 5, 5 }, generator: g) * 0.2).requires_grad_(true);
+            var b = (randn(new long[] { 20 }, generator: g) * 0.1).requires_grad_(true);
+
+            var training = ConvReluPoolFunction.Apply(x, w, b);
+            Tensor evaluation;
+            using (no_grad())
+            {
+                evaluation = ConvReluPoolFunction.Apply(x, w, b);
+            }
+
+            Assert.IsTrue(training.requires_grad);
+            Assert.IsFalse(evaluation.requires_grad);
+            Assert.IsTrue(training.detach().eq(evaluation).all().item<bool>(), "the no-gradient forward differs from the training forward");
+        }
+
+        [TestMethod]
         public void Check_PassesOnThisMachine_AndTheSelectionRecordsIt()
         {
             var check = ConvReluPoolCheck.Run(repeats: 1);

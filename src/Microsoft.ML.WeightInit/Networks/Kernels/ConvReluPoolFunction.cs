@@ -32,6 +32,14 @@ namespace Microsoft.ML.WeightInit.Networks.Kernels
             {
                 throw new System.ArgumentException("The fused conv+ReLU+pool kernel computes no input gradient; the input must not require one.", nameof(input));
             }
+            if (!is_grad_enabled() || !(weight.requires_grad || bias.requires_grad))
+            {
+                // No backward will run (evaluation, scoring): the kernel alone, without an autograd node or winners.
+                using (no_grad())
+                {
+                    return ConvReluPoolKernel.Forward(input, weight, bias, keepWinners: false).Output;
+                }
+            }
             return apply(input, weight, bias);
         }
 
@@ -39,7 +47,7 @@ namespace Microsoft.ML.WeightInit.Networks.Kernels
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var (output, winners) = ConvReluPoolKernel.Forward((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
-            ctx.save_for_backward(new List<Tensor> { (Tensor)vars[0], winners });
+            ctx.save_for_backward(new List<Tensor> { (Tensor)vars[0], winners! });
             return output;
         }
 

@@ -56,15 +56,16 @@ namespace Microsoft.ML.WeightInit.Networks.Kernels
         /// <param name="input">Images, N × 1 × H × W, float32.</param>
         /// <param name="weight">O × 1 × 5 × 5, float32.</param>
         /// <param name="bias">O, float32.</param>
-        /// <returns>(output, winners).</returns>
-        public static (Tensor Output, Tensor Winners) Forward(Tensor input, Tensor weight, Tensor bias)
+        /// <param name="keepWinners">Whether to record the winners (false when no backward will run).</param>
+        /// <returns>(output, winners; null when not kept).</returns>
+        public static (Tensor Output, Tensor? Winners) Forward(Tensor input, Tensor weight, Tensor bias, bool keepWinners = true)
         {
             var shape = Shapes.Of(input, weight);
             using var x = input.contiguous();
             float[] wt = TransposedWeight(weight, shape);
             float[] b = PaddedBias(bias, shape);
             var output = empty(new[] { shape.N, shape.PH, shape.PW, shape.O }, ScalarType.Float32);
-            var winners = empty(new[] { shape.N, shape.PH, shape.PW, shape.OPadded }, ScalarType.Float32);
+            var winners = keepWinners ? empty(new[] { shape.N, shape.PH, shape.PW, shape.OPadded }, ScalarType.Float32) : null;
             RunParts(shape.N, (part, first, end) => ForwardImages(x, output, winners, wt, b, shape, first, end));
             using (output)
             {
@@ -109,11 +110,12 @@ namespace Microsoft.ML.WeightInit.Networks.Kernels
             return (tensor(weightGrad, new[] { o, 1L, KernelSize, KernelSize }), tensor(biasGrad, new[] { o }));
         }
 
-        private static void ForwardImages(Tensor input, Tensor output, Tensor winners, float[] wt, float[] bias, Shapes s, int first, int end)
+        private static void ForwardImages(Tensor input, Tensor output, Tensor? winners, float[] wt, float[] bias, Shapes s, int first, int end)
         {
             ReadOnlySpan<float> x = MemoryMarshal.Cast<byte, float>(input.bytes);
             Span<float> y = MemoryMarshal.Cast<byte, float>(output.bytes);
-            Span<float> win = MemoryMarshal.Cast<byte, float>(winners.bytes);
+            Span<float> win = winners is null ? default : MemoryMarshal.Cast<byte, float>(winners.bytes);
+            bool keep = winners is not null;
             int w = (int)s.W, ph = (int)s.PH, pw = (int)s.PW, o = (int)s.O, op = (int)s.OPadded;
             int groups = op / Lanes;
             Span<float> tail = stackalloc float[Lanes];
@@ -165,8 +167,11 @@ namespace Microsoft.ML.WeightInit.Networks.Kernels
                             index = Vector256.ConditionalSelect(take, three, index);
                             var dead = Vector256.LessThanOrEqual(best, Vector256<float>.Zero);
                             var relu = Vector256.ConditionalSelect(dead, Vector256<float>.Zero, best);
-                            var live = Vector256.GreaterThan(best, Vector256<float>.Zero);
-                            Vector256.ConditionalSelect(live, index, none).CopyTo(win.Slice(cell + gIndex * Lanes, Lanes));
+                            if (keep)
+                            {
+                                var live = Vector256.GreaterThan(best, Vector256<float>.Zero);
+                                Vector256.ConditionalSelect(live, index, none).CopyTo(win.Slice(cell + gIndex * Lanes, Lanes));
+                            }
                             int channel = gIndex * Lanes;
                             if (channel + Lanes <= o)
                             {
