@@ -86,21 +86,32 @@ namespace Microsoft.ML.WeightInit.Tests.Networks
         }
 
         [TestMethod]
-        public void Backward_IsBitIdentical_WhenRepeated()
+        public void Results_AreBitIdentical_WhenRepeated_AndAt1And2Threads()
         {
             using var scope = NewDisposeScope();
             using var g = new Generator(3);
-            var x = randn(new long[] { 64, 1, 28, 28 }, generator: g);
+            var x = randn(new long[] { 60, 1, 28, 28 }, generator: g);
             var w = randn(new long[] { 20, 1, 5, 5 }, generator: g) * 0.2;
             var b = randn(new long[] { 20 }, generator: g) * 0.1;
-            var upstream = randn(new long[] { 64, 20, 12, 12 }, generator: g);
-
-            var first = ConvReluPoolCheck.ForwardBackward(x, w, b, upstream, fused: true);
-            var second = ConvReluPoolCheck.ForwardBackward(x, w, b, upstream, fused: true);
-
-            for (int i = 0; i < 3; i++)
+            var upstream = randn(new long[] { 60, 20, 12, 12 }, generator: g);
+            int threads = get_num_threads();
+            try
             {
-                Assert.IsTrue(first[i].eq(second[i]).all().item<bool>(), $"result {i} differs between two identical calls");
+                set_num_threads(2);
+                var first = ConvReluPoolCheck.ForwardBackward(x, w, b, upstream, fused: true);
+                var second = ConvReluPoolCheck.ForwardBackward(x, w, b, upstream, fused: true);
+                set_num_threads(1);
+                var single = ConvReluPoolCheck.ForwardBackward(x, w, b, upstream, fused: true);
+
+                for (int i = 0; i < 3; i++)
+                {
+                    Assert.IsTrue(first[i].eq(second[i]).all().item<bool>(), $"result {i} differs between two identical calls");
+                    Assert.IsTrue(first[i].eq(single[i]).all().item<bool>(), $"result {i} differs between 2 threads and 1");
+                }
+            }
+            finally
+            {
+                set_num_threads(threads);
             }
         }
 

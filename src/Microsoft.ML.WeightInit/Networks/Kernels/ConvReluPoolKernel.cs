@@ -20,9 +20,10 @@ namespace Microsoft.ML.WeightInit.Networks.Kernels
     /// </summary>
     /// <remarks>
     /// Output: N × O × PH × PW logically (PH = ⌊(H − 4) / 2⌋), channels-last in memory (N × PH × PW × O), which is the
-    /// layout the channels-last convolution path reads without a copy. Work is split over images, one part per libtorch
-    /// thread of the calling thread (<c>torch.get_num_threads()</c>), in a fixed partition: results do not depend on
-    /// timing. Weight gradients are float32 sums per worker, added in worker order.
+    /// layout the channels-last convolution path reads without a copy. Work is split into fixed chunks of 8 images,
+    /// taken by as many threads as libtorch's count on the calling thread (<c>torch.get_num_threads()</c>); weight
+    /// gradients are float32 sums per chunk, added in chunk order, so results depend neither on timing nor on the
+    /// thread count.
     /// </remarks>
     internal static class ConvReluPoolKernel
     {
@@ -33,6 +34,7 @@ namespace Microsoft.ML.WeightInit.Networks.Kernels
         public const int Pool = 2;
 
         private const int Lanes = 8;
+        private const int ChunkImages = 8;
         private const int Taps = KernelSize * KernelSize;
 
         /// <summary>Whether the kernel can run here fast: 256-bit vectors in hardware.</summary>
@@ -85,9 +87,8 @@ namespace Microsoft.ML.WeightInit.Networks.Kernels
             using var x = input.contiguous();
             using var nhwc = gradOutput.permute(0, 2, 3, 1);
             using var g = nhwc.contiguous();
-            int parts = Parts(shape.N);
             int op = (int)shape.OPadded;
-            var partial = new float[parts][];
+            var partial = new float[Chunks(shape.N)][];
             RunParts(shape.N, (part, first, end) =>
             {
                 var sums = new float[(Taps + 1) * op];
@@ -297,20 +298,29 @@ namespace Microsoft.ML.WeightInit.Networks.Kernels
             return b;
         }
 
-        /// <summary>Parts the batch is split into: one per libtorch thread of the calling thread.</summary>
-        private static int Parts(long images) => (int)Math.Max(1, Math.Min(get_num_threads(), images));
+        /// <summary>Chunks of <see cref="ChunkImages"/> images the batch is split into.</summary>
+        private static int Chunks(long images) => (int)((images + ChunkImages - 1) / ChunkImages);
 
-        /// <summary>Runs <paramref name="body"/>(part, first image, end image) over a fixed partition of the batch.</summary>
+        /// <summary>
+        /// Runs <paramref name="body"/>(chunk, first image, end image) over fixed chunks of the batch, on as many
+        /// threads as libtorch's count for the calling thread; a thread takes the next chunk when it is done, so a
+        /// thread descheduled by another program does not hold the others up. The chunks do not depend on the thread
+        /// count, so neither do the results (partial sums are added in chunk order).
+        /// </summary>
         private static void RunParts(long images, Action<int, int, int> body)
         {
-            int parts = Parts(images);
-            if (parts == 1)
+            int chunks = Chunks(images);
+            int threads = (int)Math.Max(1, Math.Min(get_num_threads(), chunks));
+            if (threads == 1)
             {
-                body(0, 0, (int)images);
+                for (int c = 0; c < chunks; c++)
+                {
+                    body(c, c * ChunkImages, (int)Math.Min(images, (c + 1L) * ChunkImages));
+                }
                 return;
             }
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
-                p => body(p, (int)(images * p / parts), (int)(images * (p + 1) / parts)));
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                c => body(c, c * ChunkImages, (int)Math.Min(images, (c + 1L) * ChunkImages)));
         }
 
         /// <summary>Sizes of one call.</summary>
