@@ -11,9 +11,10 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.WeightInit.PerformanceTests
 {
-    /// <summary>Experiment: conv2 (64 × 20 × 12 × 12 channels-last ∗ 50 × 20 × 5 × 5) forward + backward by oneDNN on
-    /// the channels-last path, by oneDNN on NCHW, and as a channels-last im2col + one GEMM; interleaved rounds, median
-    /// ms per forward+backward.</summary>
+    /// <summary>Experiment (issue 19, kept to rerun on a quiet machine): conv2 (64 × 20 × 12 × 12 channels-last ∗
+    /// 50 × 20 × 5 × 5) forward + backward by oneDNN on the channels-last path, by oneDNN on NCHW, as a channels-last
+    /// im2col + one GEMM through autograd; the parts of a split backward; a hand-made path (C# im2col, three GEMMs, C#
+    /// col2im, no autograd) as adjacent pairs against oneDNN. Interleaved rounds, medians.</summary>
     public static class Conv2Variants
     {
         /// <summary>Runs the comparison and returns one line per variant.</summary>
@@ -31,73 +32,49 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                 ("oneDNN NCHW (input copied)", () => Convolution.Conv2d(x.contiguous(), w, b, ConvolutionPath.Native)),
                 ("channels-last im2col + GEMM", () => Im2ColNhwc(x, w, b)),
             };
-            var times = variants.Select(_ => new List<double>()).ToList();
             var xd = x.detach();
             var wd = w.detach();
+            var xnhwc = xd.permute(0, 2, 3, 1).contiguous();
+            var colsBuffer = empty(64 * 64, 500);
+            var wrows = wd.permute(0, 2, 3, 1).reshape(50, 500).contiguous();
+            var dyRows = up.permute(0, 2, 3, 1).reshape(64 * 64, 50);
             var parts = new (string Name, Action Run)[]
             {
                 ("oneDNN channels-last forward only", () => { using var s = NewDisposeScope(); using var ng = no_grad(); _ = Convolution.Conv2d(xd, wd, b, ConvolutionPath.ChannelsLast); }),
-                ("weight gradient by channels-last im2col + GEMM", () =>
+                ("weight gradient by channels-last im2col (libtorch unfold) + GEMM", () =>
                 {
                     using var s = NewDisposeScope();
                     var cols = xd.permute(0, 2, 3, 1).unfold(1, 5, 1).unfold(2, 5, 1).permute(0, 1, 2, 4, 5, 3).reshape(64 * 64, 500);
-                    var dy = up.permute(0, 2, 3, 1).reshape(64 * 64, 50);
-                    _ = dy.t().matmul(cols);
-                    _ = dy.sum(0);
+                    _ = dyRows.t().matmul(cols);
+                    _ = dyRows.sum(0);
                 }),
                 ("input gradient by oneDNN conv_transpose2d (channels-last)", () =>
                 {
                     using var s = NewDisposeScope();
                     _ = F.conv_transpose2d(up, Convolution.ToChannelsLast(wd));
                 }),
+                ("custom: C# im2col + forward GEMM + weight GEMM + input GEMM + C# col2im", () => Custom(xnhwc, colsBuffer, wrows, dyRows, b)),
+                ("custom: C# im2col alone", () => Im2Col(xnhwc, colsBuffer)),
             };
-            var xnhwc = xd.permute(0, 2, 3, 1).contiguous();
-            var colsBuffer = empty(64 * 64, 500);
-            var wrows = wd.permute(0, 2, 3, 1).reshape(50, 500).contiguous();
-            var dyRows = up.permute(0, 2, 3, 1).reshape(64 * 64, 50);
-            parts = parts.Append(("custom: C# im2col + forward GEMM + weight GEMM + input GEMM + C# col2im", () =>
-            {
-                using var s = NewDisposeScope();
-                Im2Col(xnhwc, colsBuffer);
-                _ = F.linear(colsBuffer, wrows, b.detach());
-                _ = dyRows.t().matmul(colsBuffer);
-                _ = dyRows.sum(0);
-                var dcols = dyRows.matmul(wrows);
-                var dx = zeros(64, 12, 12, 20);
-                Col2Im(dcols, dx);
-            })).ToArray();
-            parts = parts.Append(("custom: C# im2col alone", () => Im2Col(xnhwc, colsBuffer))).ToArray();
-            // Adjacent pairs: one call of each, alternating; the ratio of each pair is robust to load that changes slowly.
-            var ratios = new List<double>();
-            var oneDnn = new List<double>();
-            var custom = new List<double>();
-            for (int pair = 0; pair < 150; pair++)
-            {
-                var wa = Stopwatch.StartNew();
-                using (var s = NewDisposeScope())
-                {
-                    var y = variants[0].Conv();
-                    autograd.grad(new[] { y }, new[] { x, w, b }, new[] { up });
-                }
-                double a = wa.Elapsed.TotalMilliseconds;
-                var wb = Stopwatch.StartNew();
-                parts[3].Run();
-                double c = wb.Elapsed.TotalMilliseconds;
-                if (pair >= 10)
-                {
-                    ratios.Add(c / a);
-                    oneDnn.Add(a);
-                    custom.Add(c);
-                }
-            }
-            ratios.Sort();
-            oneDnn.Sort();
-            custom.Sort();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"adjacent pairs (140): custom / oneDNN forward+backward median {ratios[ratios.Count / 2]:F3} (quartiles {ratios[ratios.Count / 4]:F3}–{ratios[3 * ratios.Count / 4]:F3}); medians oneDNN {oneDnn[oneDnn.Count / 2]:F3} ms, custom {custom[custom.Count / 2]:F3} ms"));
+
+            // 1. Whole forward+backward of each variant, and 2. the parts, in interleaved rounds.
+            var times = variants.Select(_ => new List<double>()).ToList();
             var partTimes = parts.Select(_ => new List<double>()).ToList();
             for (int r = -1; r < rounds; r++)
             {
+                for (int v = 0; v < variants.Length; v++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    for (int i = 0; i < calls; i++)
+                    {
+                        using var s = NewDisposeScope();
+                        autograd.grad(new[] { variants[v].Conv() }, new[] { x, w, b }, new[] { up });
+                    }
+                    if (r >= 0)
+                    {
+                        times[v].Add(watch.Elapsed.TotalMilliseconds / calls);
+                    }
+                }
                 for (int v = 0; v < parts.Length; v++)
                 {
                     var watch = Stopwatch.StartNew();
@@ -110,54 +87,62 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                         partTimes[v].Add(watch.Elapsed.TotalMilliseconds / calls);
                     }
                 }
-                for (int v = 0; v < 1; v++)
-                {
-                    var watch = Stopwatch.StartNew();
-                    for (int i = 0; i < calls; i++)
-                    {
-                        using var s = NewDisposeScope();
-                        var y = variants[v].Conv();
-                        autograd.grad(new[] { y }, new[] { x, w, b }, new[] { up });
-                    }
-                    if (r >= 0)
-                    {
-                        partTimes[0].Add(double.NaN);
-                        times[v].Add(watch.Elapsed.TotalMilliseconds / calls);
-                    }
-                }
             }
-            var reference = Convolution.Conv2d(x.to(ScalarType.Float64), w.to(ScalarType.Float64), b.to(ScalarType.Float64), ConvolutionPath.Im2Col);
-            for (int r = -1; r < 0; r++)
+
+            // 3. Adjacent pairs, oneDNN channels-last vs the custom path, one call of each alternating: the ratio of each
+            // pair is robust to load that changes slowly.
+            var ratios = new List<double>();
+            for (int pair = 0; pair < 150; pair++)
             {
-                for (int v = 0; v < variants.Length; v++)
+                var wa = Stopwatch.StartNew();
+                using (var s = NewDisposeScope())
                 {
-                    var watch = Stopwatch.StartNew();
-                    for (int i = 0; i < calls; i++)
-                    {
-                        using var s = NewDisposeScope();
-                        var y = variants[v].Conv();
-                        autograd.grad(new[] { y }, new[] { x, w, b }, new[] { up });
-                    }
-                    if (r >= 0)
-                    {
-                        times[v].Add(watch.Elapsed.TotalMilliseconds / calls);
-                    }
+                    autograd.grad(new[] { variants[0].Conv() }, new[] { x, w, b }, new[] { up });
+                }
+                double a = wa.Elapsed.TotalMilliseconds;
+                var wb = Stopwatch.StartNew();
+                parts[3].Run();
+                if (pair >= 10)
+                {
+                    ratios.Add(wb.Elapsed.TotalMilliseconds / a);
                 }
             }
+
+            var reference = Convolution.Conv2d(x.to(ScalarType.Float64), w.to(ScalarType.Float64), b.to(ScalarType.Float64), ConvolutionPath.Im2Col);
             var sb = new StringBuilder();
+            for (int v = 0; v < variants.Length; v++)
+            {
+                double error = ConvolutionCheck.RelativeError(variants[v].Conv().detach(), reference);
+                sb.AppendLine(Inv($"{variants[v].Name}: median {Median(times[v]):F3} ms forward+backward (min {times[v].Min():F3}); forward rel. error {error:E1}"));
+            }
             for (int v = 0; v < parts.Length; v++)
             {
-                var sorted = partTimes[v].Where(t => !double.IsNaN(t)).OrderBy(t => t).ToList();
-                sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{parts[v].Name}: median {sorted[sorted.Count / 2]:F3} ms (min {sorted[0]:F3})"));
+                sb.AppendLine(Inv($"{parts[v].Name}: median {Median(partTimes[v]):F3} ms (min {partTimes[v].Min():F3})"));
             }
-            for (int v = 0; v < 1; v++)
-            {
-                var sorted = times[v].OrderBy(t => t).ToList();
-                double error = ConvolutionCheck.RelativeError(variants[v].Conv().detach(), reference);
-                sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{variants[v].Name}: median {sorted[sorted.Count / 2]:F3} ms forward+backward (min {sorted[0]:F3}); forward rel. error {error:E1}"));
-            }
+            ratios.Sort();
+            sb.AppendLine(Inv($"adjacent pairs ({ratios.Count}): custom / oneDNN channels-last forward+backward median {ratios[ratios.Count / 2]:F3} (quartiles {ratios[ratios.Count / 4]:F3}–{ratios[3 * ratios.Count / 4]:F3})"));
             return sb.ToString();
         }
+
+        private static void Custom(Tensor xnhwc, Tensor cols, Tensor wrows, Tensor dyRows, Tensor b)
+        {
+            using var s = NewDisposeScope();
+            Im2Col(xnhwc, cols);
+            _ = F.linear(cols, wrows, b.detach());
+            _ = dyRows.t().matmul(cols);
+            _ = dyRows.sum(0);
+            var dcols = dyRows.matmul(wrows);
+            var dx = zeros(64, 12, 12, 20);
+            Col2Im(dcols, dx);
+        }
+
+        private static double Median(List<double> values)
+        {
+            var sorted = values.OrderBy(v => v).ToList();
+            return sorted[sorted.Count / 2];
+        }
+
+        private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
         private static void Im2Col(Tensor xnhwc, Tensor cols)
         {
