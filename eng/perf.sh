@@ -3,17 +3,24 @@
 # contention table: the default thread use vs --threads 1 vs --threads 2, idle and with 1 and 2 foreign busy threads
 # (started and stopped by this script), one probe process per measurement, interleaved.
 # Usage: bash eng/perf.sh [--data DIR] [--iterations N] [--contention-only] [--contention-reps N] [--contention-seconds S]
-#   (full MNIST is acquired as the Examples app does; the contention table uses the bundled sample)
+#                         [--ops-only [--rounds N]] [--scaling-only] [--no-contention]
+#   (full MNIST is acquired as the Examples app does, or read from --data DIR; the contention table uses the bundled
+#   sample). The headline run ends with the per-op profile of a training step (libtorch conv1 vs the fused kernel).
+#   --ops-only: only the per-op profile (~1 min); --scaling-only: only fit time per image at 6k/15k/30k/60k rows,
+#   1 vs 2 threads and the peak RSS of a 5-epoch fit (~5 min); --no-contention: the headline without the contention table.
 # Takes about 10 minutes (+ ~3 for the contention table) on 2 cores; run it on a quiet machine: every figure of the
 # table comes from this one run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 project="$root/test/Microsoft.ML.WeightInit.PerformanceTests"
 dll="$project/bin/Release/net10.0/Microsoft.ML.WeightInit.PerformanceTests.dll"
-contention_only=0 reps=3 seconds=6 headline_args=()
+contention_only=0 no_contention=0 only="" reps=3 seconds=6 headline_args=()
 while (($#)); do
   case "$1" in
     --contention-only) contention_only=1 ;;
+    --no-contention) no_contention=1 ;;
+    --ops-only) only=op-profile ;;
+    --scaling-only) only=scaling ;;
     --contention-reps) reps=$2; shift ;;
     --contention-seconds) seconds=$2; shift ;;
     *) headline_args+=("$1") ;;
@@ -24,9 +31,17 @@ dotnet build -c Release "$project" -v q -nologo >/dev/null
 out="$root/artifacts/perf"
 mkdir -p "$out"
 cd "$out"   # BenchmarkDotNet writes its artifacts under the working directory
+if [[ -n "$only" ]]; then
+  dotnet "$dll" "$only" "${headline_args[@]}" | tee "$out/$only.txt"
+  exit 0
+fi
 if ((!contention_only)); then
   dotnet "$dll" headline "${headline_args[@]}" | tee "$out/benchmark-output.txt" \
     | sed -n '/^Performance, /,$p' > "$out/headline.md"
+fi
+if ((no_contention)); then
+  echo; cat "$out/headline.md"
+  exit 0
 fi
 
 # Contention: foreign single-threaded busy loops, as another program on the machine would run.

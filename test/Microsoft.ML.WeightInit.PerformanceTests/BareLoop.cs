@@ -14,10 +14,11 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
     /// </summary>
     internal static class BareLoop
     {
-        /// <summary>Trains for <paramref name="steps"/> batches (all of one epoch by default); returns images seen.</summary>
-        public static long Train(TensorDataset data, ConvolutionPath path, int batchSize = 64, long steps = long.MaxValue)
+        /// <summary>Trains for <paramref name="steps"/> batches (all of one epoch by default); returns images seen.
+        /// <paramref name="fused"/>: conv1 + ReLU + max-pool by the fused kernel (as InitCnn runs when it passed its check).</summary>
+        public static long Train(TensorDataset data, ConvolutionPath path, int batchSize = 64, long steps = long.MaxValue, bool fused = false)
         {
-            using var net = new MnistCnn(data.Shape, path);
+            using var net = new MnistCnn(data.Shape, path) { FusedConv1ReluPool = fused };
             using var generator = new Generator(1);
             NetworkInitializer.Initialize(net.Layers, generator, InitializerPlan.PyTorchDefault);
             using var optimizer = optim.SGD(net.parameters(), 0.01, 0.5);

@@ -16,6 +16,9 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
         /// <summary>Directory of MNIST IDX files (set from the command line before first use); null acquires.</summary>
         public static string? Directory { get; set; }
 
+        /// <summary>Training rows to keep (the first N; a quick smoke run of the whole set), or null for all.</summary>
+        public static long? TrainRows { get; set; }
+
         /// <summary>The shared context.</summary>
         public static MLContext MLContext { get; } = new(seed: 0);
 
@@ -39,7 +42,8 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             var test = ml.Data.LoadMnist(found.Directory, MnistSplit.Test);
             var keys = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(train);
             // Not cached: InitCnn reads the MNIST data view as a user's pipeline gives it.
-            return new Loaded(keys.Transform(train), keys.Transform(test), found.Source);
+            var keyed = keys.Transform(train);
+            return new Loaded(TrainRows is { } rows ? ml.Data.TakeRows(keyed, rows) : keyed, keys.Transform(test), found.Source);
         }
 
         private sealed record Loaded(IDataView Train, IDataView Test, string Source);

@@ -79,7 +79,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
         /// </summary>
         public static (double Fit, double Epoch) FitBreakdown()
         {
-            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, ConvolutionPath = ConvolutionPathSelector.Current.Path };
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1 };
             var watch = Stopwatch.StartNew();
             using var model = PerfData.MLContext.MulticlassClassification.Trainers.InitCnn(options).Fit(PerfData.Train);
             return (watch.Elapsed.TotalSeconds, model.Model.History[0].Seconds);
@@ -119,6 +119,13 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                 ("fc1 800→500", Linear(P(64, 800), P(500, 800), P(500)), 2.0 * 64 * 800 * 500 * 3),
                 ("fc2 500→10", Linear(P(64, 500), P(10, 500), P(10)), 2.0 * 64 * 500 * 10 * 3),
             };
+            if (ConvolutionPathSelector.Current.UsesFusedConv1)
+            {
+                // The same convolution arithmetic as conv1 (forward and weight gradient), with ReLU and pooling fused in.
+                var x = rand(new long[] { 64, 1, 28, 28 }, generator: g);
+                var (w, b) = (P(20, 1, 5, 5), P(20));
+                cases = cases.Append(("conv1+ReLU+pool fused", () => Networks.Kernels.ConvReluPoolFunction.Apply(x, w, b), cases[0].Flops)).ToArray();
+            }
             var rates = new List<(string, double, double)>();
             foreach (var (layer, output, flops) in cases)
             {
@@ -218,7 +225,8 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             string self = Environment.GetCommandLineArgs()[0];
             string prefix = self.EndsWith(".dll", StringComparison.Ordinal) ? $"\"{self}\" " : "";
             string data = dataDirectory is null ? "" : $" --data \"{dataDirectory}\"";
-            return prefix + $"memory-probe --epochs {epochs}" + data;
+            string rows = PerfData.TrainRows is { } n ? $" --train-rows {n}" : "";
+            return prefix + $"memory-probe --epochs {epochs}" + data + rows;
         }
 
         private sealed class Inline<T>(Action<T> report) : IProgress<T>

@@ -7,7 +7,9 @@ namespace Microsoft.ML.WeightInit.Networks
     /// <summary>
     /// Picks, once per process, a convolution path that computes correctly on this CPU: channels-last first (it is
     /// also the fastest on x86), then libtorch's native dispatch, then im2col. Each candidate is checked against a
-    /// float64 reference (<see cref="ConvolutionCheck"/>); the first that passes is used.
+    /// float64 reference (<see cref="ConvolutionCheck"/>); the first that passes is used. Then the fused conv1 + ReLU +
+    /// max-pool kernel of the seed net's first block is checked the same way (forward, weight and bias gradients); it is
+    /// used only when it passed, and otherwise that block runs on the chosen path.
     /// </summary>
     internal static class ConvolutionPathSelector
     {
@@ -31,7 +33,7 @@ namespace Microsoft.ML.WeightInit.Networks
                 checks.Add(check);
                 if (check.Passed)
                 {
-                    return new ConvolutionPathSelection(path, checks);
+                    return new ConvolutionPathSelection(path, checks) { FusedConv1 = Kernels.ConvReluPoolCheck.Run() };
                 }
             }
             throw new InvalidOperationException(
@@ -45,9 +47,17 @@ namespace Microsoft.ML.WeightInit.Networks
     /// <param name="Checks">Every check run, in order; the last one passed.</param>
     internal sealed record ConvolutionPathSelection(ConvolutionPath Path, IReadOnlyList<ConvolutionCheck> Checks)
     {
+        /// <summary>The check of the fused conv1 + ReLU + max-pool kernel, which the seed net's first block uses when
+        /// it passed (and the caller pinned no path); null when not run.</summary>
+        internal Kernels.ConvReluPoolCheck? FusedConv1 { get; init; }
+
+        /// <summary>Whether the fused conv1 + ReLU + max-pool kernel passed its float64 check.</summary>
+        internal bool UsesFusedConv1 => FusedConv1?.Passed == true;
+
         /// <summary>One line for logs: the path and every check.</summary>
         /// <returns>The line.</returns>
         public override string ToString() =>
-            $"Convolution path: {Path} (checked against float64: {string.Join("; ", Checks.Select(c => c.ToString()))})";
+            $"Convolution path: {Path} (checked against float64: {string.Join("; ", Checks.Select(c => c.ToString()))}"
+            + (FusedConv1 is null ? ")" : $"; {FusedConv1})");
     }
 }

@@ -72,13 +72,19 @@ namespace Microsoft.ML.WeightInit.Networks
             }
         }
 
+        /// <summary>Whether conv1 → ReLU → max-pool runs as one fused kernel (<see cref="Kernels.ConvReluPoolFunction"/>,
+        /// checked against float64 at selection) when the input needs no gradient; off by default.</summary>
+        internal bool FusedConv1ReluPool { get; set; }
+
         /// <summary>N × C × H × W images → N × K log-probabilities.</summary>
         /// <param name="input">A batch of normalized images.</param>
         /// <returns>log-softmax over the K classes.</returns>
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = F.max_pool2d(F.relu(conv1.forward(input)), 2, 2);
+            var x = FusedConv1ReluPool && !input.requires_grad
+                ? Kernels.ConvReluPoolFunction.Apply(input, conv1.Weight, conv1.Bias)
+                : F.max_pool2d(F.relu(conv1.forward(input)), 2, 2);
             x = F.max_pool2d(F.relu(conv2.forward(x)), 2, 2);
             x = x.reshape(x.shape[0], -1);
             x = F.relu(fc1.forward(x));

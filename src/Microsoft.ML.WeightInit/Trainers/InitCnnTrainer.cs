@@ -144,7 +144,8 @@ namespace Microsoft.ML.WeightInit.Trainers
             /// <summary>Image width in pixels; 0 infers. Default 0.</summary>
             public int ImageWidth;
 
-            /// <summary>Convolution path; null picks one verified against float64 on this CPU. Default null.</summary>
+            /// <summary>Convolution path; null picks one verified against float64 on this CPU, and then conv1 + ReLU + max-pool
+            /// of 1-channel images run as one fused kernel when it passed its own float64 check. Default null.</summary>
             public ConvolutionPath? ConvolutionPath;
 
             /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core); more than

@@ -72,7 +72,11 @@ namespace Microsoft.ML.WeightInit.Training
             var path = settings.ConvolutionPath ?? ConvolutionPathSelector.Current.Path;
             log?.Invoke(settings.ConvolutionPath is null ? ConvolutionPathSelector.Current.ToString() : $"Convolution path: {path} (set by the caller)");
 
-            var net = new MnistCnn(train.Shape, path);
+            var net = new MnistCnn(train.Shape, path)
+            {
+                // The fused conv1 kernel belongs to the checked selection; a path the caller pins runs as pinned.
+                FusedConv1ReluPool = settings.ConvolutionPath is null && train.Shape.Channels == 1 && ConvolutionPathSelector.Current.UsesFusedConv1,
+            };
             var generator = new Generator((ulong)settings.Seed);
             try
             {

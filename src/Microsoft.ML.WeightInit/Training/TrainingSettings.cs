@@ -28,7 +28,8 @@ namespace Microsoft.ML.WeightInit.Training
         /// <summary>The initializer of each (layer, weight/bias); default: PyTorch's own reset everywhere.</summary>
         public InitializerPlan Initialization { get; init; } = InitializerPlan.PyTorchDefault;
 
-        /// <summary>Convolution path; null picks a verified one (<see cref="ConvolutionPathSelector"/>).</summary>
+        /// <summary>Convolution path; null picks a verified one (<see cref="ConvolutionPathSelector"/>), with the fused
+        /// conv1 + ReLU + max-pool kernel for 1-channel images when it passed its float64 check; a pinned path runs as pinned.</summary>
         public ConvolutionPath? ConvolutionPath { get; init; }
 
         /// <summary>libtorch intra-op threads; 0 leaves libtorch's default (one per core); more than

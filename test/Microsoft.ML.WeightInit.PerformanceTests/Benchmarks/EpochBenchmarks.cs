@@ -8,6 +8,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests.Benchmarks
     public class EpochBenchmarks
     {
         private ConvolutionPath _path;
+        private bool _fused;
 
         /// <summary>Loads the data and picks the convolution path outside the measurement.</summary>
         [GlobalSetup]
@@ -15,17 +16,23 @@ namespace Microsoft.ML.WeightInit.PerformanceTests.Benchmarks
         {
             _ = PerfData.TrainTensors;
             _path = ConvolutionPathSelector.Current.Path;
+            _fused = ConvolutionPathSelector.Current.UsesFusedConv1;
         }
 
-        /// <summary>Bare TorchSharp loop over pre-made tensors.</summary>
+        /// <summary>Bare TorchSharp loop over pre-made tensors, with the kernels InitCnn selects.</summary>
         [Benchmark(Baseline = true)]
-        public long BareTorchSharpEpoch() => BareLoop.Train(PerfData.TrainTensors, _path);
+        public long BareTorchSharpEpoch() => BareLoop.Train(PerfData.TrainTensors, _path, fused: _fused);
+
+        /// <summary>The bare loop with conv1, ReLU and pooling by libtorch (before the fused kernel).</summary>
+        [Benchmark]
+        public long BareTorchSharpEpochLibtorchConv1() => BareLoop.Train(PerfData.TrainTensors, _path, fused: false);
 
         /// <summary><c>mlContext.MulticlassClassification.Trainers.InitCnn(...).Fit(IDataView)</c>, one epoch.</summary>
         [Benchmark]
         public int InitCnnFitEpoch()
         {
-            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, ConvolutionPath = _path };
+            // No path pinned: the trainer's own checked selection (the same path, and the fused conv1 kernel when it passed).
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1 };
             using var model = PerfData.MLContext.MulticlassClassification.Trainers.InitCnn(options).Fit(PerfData.Train);
             return model.Model.History.Count;
         }

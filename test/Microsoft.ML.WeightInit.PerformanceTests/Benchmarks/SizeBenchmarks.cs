@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Trainers;
 
 namespace Microsoft.ML.WeightInit.PerformanceTests.Benchmarks
@@ -21,7 +20,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests.Benchmarks
         [Benchmark]
         public int FitEpoch()
         {
-            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1, ConvolutionPath = ConvolutionPathSelector.Current.Path };
+            var options = new InitCnnTrainer.Options { NumberOfEpochs = 1 };
             using var model = PerfData.MLContext.MulticlassClassification.Trainers.InitCnn(options).Fit(_data);
             return model.Model.History.Count;
         }
