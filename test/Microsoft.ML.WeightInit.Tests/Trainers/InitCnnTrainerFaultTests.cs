@@ -132,18 +132,31 @@ namespace Microsoft.ML.WeightInit.Tests.Trainers
             long tensors = torch.Tensor.TotalCount;
             long rss = Process.GetCurrentProcess().WorkingSet64;
 
+            long half = 0;
             for (int i = 0; i < fits; i++)
             {
-                using var model = _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(data);
-                _ = _mlContext.MulticlassClassification.Evaluate(model.Transform(data));
+                using (var model = _mlContext.MulticlassClassification.Trainers.InitCnn(options).Fit(data))
+                {
+                    _ = _mlContext.MulticlassClassification.Evaluate(model.Transform(data));
+                }
+                if (i == fits / 2 - 1)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    half = Process.GetCurrentProcess().WorkingSet64;
+                }
             }
 
             GC.Collect();
             GC.WaitForPendingFinalizers();
             Assert.AreEqual(tensors + fits * ParameterCountArtifact, torch.Tensor.TotalCount, $"live tensors after {fits} fit + evaluate + dispose");
-            // Each fit allocates ~6 MB natively (weights, gradients, momentum): a leak would show as ≥ 100 MB.
-            long growth = Process.GetCurrentProcess().WorkingSet64 - rss;
-            Assert.IsTrue(growth < 50L << 20, $"RSS grew {growth >> 20} MB over {fits} fits");
+            // Each fit allocates ~6 MB natively (weights, gradients, momentum): a leak grows the RSS by that much per fit,
+            // in the second half of the loop as in the first (≥ 60 MB over 10 fits). The allocator's arenas (more of them
+            // when other programs load the machine and threads migrate) grow early and then stay: the second half is
+            // the measure, the whole loop only a coarse bound.
+            long end = Process.GetCurrentProcess().WorkingSet64;
+            Assert.IsTrue(end - half < 30L << 20, $"RSS grew {(end - half) >> 20} MB over the last {fits - fits / 2} fits ({(half - rss) >> 20} MB over the first {fits / 2})");
+            Assert.IsTrue(end - rss < 150L << 20, $"RSS grew {(end - rss) >> 20} MB over {fits} fits");
         }
 
         [TestMethod]
