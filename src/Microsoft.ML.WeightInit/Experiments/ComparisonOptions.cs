@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.ML.WeightInit.Training;
 
@@ -65,6 +66,16 @@ namespace Microsoft.ML.WeightInit.Experiments
         /// <summary>Feature column of the data views: a known-size vector of Single. Default <c>Features</c>.</summary>
         public string FeatureColumnName { get; init; } = ColumnNames.Features;
 
+        /// <summary>The network every run trains. Default <see cref="NetworkArchitecture.MnistNet"/> (the article's net).</summary>
+        public NetworkArchitecture Architecture { get; init; } = NetworkArchitecture.MnistNet;
+
+        /// <summary>Training loss L (NLL, nats) of the "steps to reach loss L" column: the first SGD step at which the
+        /// mean training loss of the last <see cref="LossWindow"/> batches is ≤ L. Default 0.5.</summary>
+        public double LossThreshold { get; init; } = 0.5;
+
+        /// <summary>Batches averaged for <see cref="LossThreshold"/> (≥ 1). Default 50.</summary>
+        public int LossWindow { get; init; } = 50;
+
         /// <summary>When a run that trained every epoch counts as stuck. Default <see cref="LearningCriterion.Default"/>.</summary>
         public LearningCriterion LearningCriterion { get; init; } = LearningCriterion.Default;
 
@@ -82,6 +93,7 @@ namespace Microsoft.ML.WeightInit.Experiments
             Seed = seed,
             NumberOfThreads = NumberOfThreads,
             Initialization = plan,
+            Architecture = Architecture,
         };
 
         /// <summary>Parses every initializer and checks every value.</summary>
@@ -116,6 +128,14 @@ namespace Microsoft.ML.WeightInit.Experiments
                     "NormalizationMean must be finite and NormalizationStd finite and > 0.");
             }
             TrainingSettings(1, InitializerPlan.PyTorchDefault).Validate();
+            if (!(LossThreshold > 0) || !double.IsFinite(LossThreshold))
+            {
+                throw new ArgumentOutOfRangeException(nameof(LossThreshold), LossThreshold, "LossThreshold must be a positive finite loss (nats).");
+            }
+            if (LossWindow < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(LossWindow), LossWindow, "LossWindow must be at least 1 batch.");
+            }
             var bias = WeightInitializer.Parse(BiasInitializer);
             return labels.Select(label =>
             {

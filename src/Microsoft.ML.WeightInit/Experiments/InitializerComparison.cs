@@ -148,13 +148,17 @@ namespace Microsoft.ML.WeightInit.Experiments
         {
             var settings = options.TrainingSettings(seed, new InitializerPlan(weight, bias));
             var watch = Stopwatch.StartNew();
+            var steps = new LossThresholdRecorder(options.LossThreshold, options.LossWindow, batches);
             RunResult Result(RunStatus status, IReadOnlyList<EpochMetrics> history, RunDivergence? divergence, EvaluationMetrics? evaluation, string? note) =>
-                new(label, weight.TextForm, bias.TextForm, seed, status, history, divergence, evaluation, watch.Elapsed.TotalSeconds, note);
+                new(label, weight.TextForm, bias.TextForm, seed, status, history, divergence, evaluation, watch.Elapsed.TotalSeconds, note)
+                {
+                    StepsToLoss = steps.StepsToThreshold,
+                };
 
             TrainingOutcome outcome;
             try
             {
-                outcome = TrainingLoop.Run(train, test, settings, batches, line => log($"{label} seed {seed}: {line}"), cancellation);
+                outcome = TrainingLoop.Run(train, test, settings, steps, line => log($"{label} seed {seed}: {line}"), cancellation);
             }
             catch (TrainingDivergedException e)
             {

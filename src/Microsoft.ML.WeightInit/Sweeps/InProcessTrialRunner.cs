@@ -247,6 +247,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 Seed = spec.Seed,
                 NumberOfThreads = Settings.NumberOfThreads,
                 Initialization = c.ToPlan(),
+                Architecture = Settings.NetworkArchitecture,
             };
             return TrainingSession.Start(split.Train, split.Validation, settings, null);
         }

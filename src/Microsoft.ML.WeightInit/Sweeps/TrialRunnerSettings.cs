@@ -28,9 +28,21 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <summary>libtorch intra-op threads; 0 keeps libtorch's default. Default 0.</summary>
         public int NumberOfThreads { get; init; }
 
+        /// <summary>The network every trial trains, as a <see cref="Networks.NetworkArchitecture"/> text form (e.g.
+        /// <c>mlp(depth=8, width=256, activation=relu)</c>); null for the seed net (<c>mnist_net</c>). Default null.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public string? Architecture { get; init; }
+
         /// <summary>The settings that change results, as text (part of <see cref="ITrialRunner.DataDescription"/>).</summary>
         public string TextForm => string.Create(CultureInfo.InvariantCulture,
-            $"label={LabelColumnName}, features={FeatureColumnName}, batch={BatchSize}, normalization=({NormalizationMean:R}, {NormalizationStd:R})");
+            $"label={LabelColumnName}, features={FeatureColumnName}, batch={BatchSize}, normalization=({NormalizationMean:R}, {NormalizationStd:R})")
+            + (Architecture is null ? string.Empty : $", architecture={Networks.NetworkArchitecture.Parse(Architecture).TextForm}");
+
+        /// <summary>The architecture trials train (<see cref="Networks.NetworkArchitecture.MnistNet"/> when
+        /// <see cref="Architecture"/> is null).</summary>
+        /// <exception cref="Networks.ArchitectureFormatException"><see cref="Architecture"/> is not a valid text form.</exception>
+        internal Networks.NetworkArchitecture NetworkArchitecture =>
+            Architecture is null ? Networks.NetworkArchitecture.MnistNet : Networks.NetworkArchitecture.Parse(Architecture);
 
         /// <summary>Checks the values.</summary>
         /// <exception cref="ArgumentOutOfRangeException">A value out of range.</exception>
@@ -44,6 +56,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 throw new ArgumentOutOfRangeException(nameof(NormalizationStd), "NormalizationMean must be finite and NormalizationStd finite and > 0.");
             }
+            _ = NetworkArchitecture;
         }
     }
 }

@@ -147,6 +147,11 @@ namespace Microsoft.ML.WeightInit.Trainers
             /// <summary>Convolution path; null picks one verified against float64 on this CPU. Default null.</summary>
             public ConvolutionPath? ConvolutionPath;
 
+            /// <summary>The network to train: <see cref="NetworkArchitecture.MnistNet"/> (the seed article's net, the
+            /// default), or a deep one such as <c>NetworkArchitecture.Parse("mlp(depth=30, width=256, activation=relu)")</c>;
+            /// saved with the model (ONNX export included). Default <see cref="NetworkArchitecture.MnistNet"/>.</summary>
+            public NetworkArchitecture Architecture = NetworkArchitecture.MnistNet;
+
             /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core); more than
             /// <see cref="Environment.ProcessorCount"/> is capped at it, with a message in <c>mlContext.Log</c>. The count
             /// that ran is logged and recorded per epoch (<see cref="EpochMetrics.NumberOfThreads"/> in the model's
@@ -343,6 +348,7 @@ namespace Microsoft.ML.WeightInit.Trainers
                 Seed = o.Seed,
                 ConvolutionPath = o.ConvolutionPath,
                 NumberOfThreads = o.NumberOfThreads,
+                Architecture = o.Architecture ?? throw new ArgumentNullException(nameof(Options.Architecture)),
                 Initialization = new InitializerPlan(
                     o.WeightInitializer ?? throw new ArgumentNullException(nameof(Options.WeightInitializer)),
                     o.BiasInitializer ?? throw new ArgumentNullException(nameof(Options.BiasInitializer)))

@@ -23,9 +23,9 @@ namespace Microsoft.ML.WeightInit.Training
         private readonly optim.Optimizer _optimizer;
         private readonly List<EpochMetrics> _history = new();
         private readonly Action<string>? _log;
-        private MnistCnn? _network;
+        private ClassifierNetwork? _network;
 
-        private TrainingSession(TensorDataset train, TensorDataset? validation, TrainingSettings settings, MnistCnn network,
+        private TrainingSession(TensorDataset train, TensorDataset? validation, TrainingSettings settings, ClassifierNetwork network,
             Generator generator, Action<string>? log)
         {
             _train = train;
@@ -42,7 +42,7 @@ namespace Microsoft.ML.WeightInit.Training
         public TrainingSettings Settings { get; }
 
         /// <summary>The network being trained (owned by the session until <see cref="DetachNetwork"/>).</summary>
-        public MnistCnn Network => _network ?? throw new ObjectDisposedException(nameof(TrainingSession), "The network was detached.");
+        public ClassifierNetwork Network => _network ?? throw new ObjectDisposedException(nameof(TrainingSession), "The network was detached.");
 
         /// <summary>Metrics of the epochs run so far.</summary>
         public IReadOnlyList<EpochMetrics> History => _history;
@@ -72,7 +72,7 @@ namespace Microsoft.ML.WeightInit.Training
             var path = settings.ConvolutionPath ?? ConvolutionPathSelector.Current.Path;
             log?.Invoke(settings.ConvolutionPath is null ? ConvolutionPathSelector.Current.ToString() : $"Convolution path: {path} (set by the caller)");
 
-            var net = new MnistCnn(train.Shape, path);
+            var net = settings.Architecture.Build(train.Shape, path);
             var generator = new Generator((ulong)settings.Seed);
             try
             {
@@ -157,7 +157,7 @@ namespace Microsoft.ML.WeightInit.Training
 
         /// <summary>Hands the network to the caller (who then disposes it); the session can train no further.</summary>
         /// <returns>The network.</returns>
-        public MnistCnn DetachNetwork()
+        public ClassifierNetwork DetachNetwork()
         {
             var net = Network;
             _network = null;
@@ -173,7 +173,7 @@ namespace Microsoft.ML.WeightInit.Training
             _network = null;
         }
 
-        private static string? FirstNonFiniteParameter(MnistCnn net)
+        private static string? FirstNonFiniteParameter(ClassifierNetwork net)
         {
             using var scope = NewDisposeScope();
             foreach (var (name, parameter) in net.named_parameters())
@@ -187,7 +187,7 @@ namespace Microsoft.ML.WeightInit.Training
         }
 
         /// <summary>The loss on the first training batch (storage order), without gradients or randomness.</summary>
-        private double ProbeLoss(MnistCnn net)
+        private double ProbeLoss(ClassifierNetwork net)
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -195,7 +195,7 @@ namespace Microsoft.ML.WeightInit.Training
             return F.nll_loss(net.forward(_train.Features.narrow(0, 0, size)), _train.Labels.narrow(0, 0, size)).item<float>();
         }
 
-        private double Step(MnistCnn net, Tensor order, long start, long size)
+        private double Step(ClassifierNetwork net, Tensor order, long start, long size)
         {
             using var scope = NewDisposeScope();
             var index = order.narrow(0, start, size);
