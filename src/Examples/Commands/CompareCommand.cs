@@ -36,6 +36,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Bias initializer of every row but pytorch_default (which keeps its own bias reset). Default: zeros, as the article.")]
             public string Bias { get; init; } = ZerosInitializer.SchemeName;
 
+            /// <summary>Whether pytorch_default takes --bias too.</summary>
+            [CommandOption("--default-bias")]
+            [Description("pytorch_default takes the --bias initializer too, instead of PyTorch's own bias reset U(±1/√fan_in) (e.g. zero biases for every row, as He et al.'s deep-net protocol). Default: off.")]
+            public bool DefaultTakesBias { get; init; }
+
             /// <summary>Seeds.</summary>
             [CommandOption("--seeds <LIST>")]
             [Description("Seeds, comma-separated (e.g. 1,2,3); every initializer trains once per seed. Default: 1.")]
@@ -161,6 +166,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             {
                 Initializers = settings.Initializers,
                 BiasInitializer = settings.Bias,
+                PyTorchDefaultKeepsItsBias = !settings.DefaultTakesBias,
                 Seeds = settings.SeedList,
                 NumberOfEpochs = settings.Epochs,
                 BatchSize = settings.BatchSize,
@@ -176,7 +182,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             {
                 AnsiConsole.MarkupLineInterpolated($"Architecture: [bold]{options.Architecture.TextForm}[/]");
             }
-            AnsiConsole.MarkupLineInterpolated($"Initializers: [bold]{string.Join(", ", options.Initializers)}[/]; biases {options.BiasInitializer} (pytorch_default keeps its own)");
+            AnsiConsole.MarkupLineInterpolated($"Initializers: [bold]{string.Join(", ", options.Initializers)}[/]; biases {options.BiasInitializer}{(options.PyTorchDefaultKeepsItsBias ? " (pytorch_default keeps its own)" : " (pytorch_default included)")}");
             AnsiConsole.MarkupLineInterpolated($"Seeds {string.Join(",", options.Seeds)}, {options.NumberOfEpochs} epochs, batch {options.BatchSize}, lr {options.LearningRate.ToString(c)}, momentum {options.Momentum.ToString(c)}; Ctrl+C stops after the current batch and keeps the finished runs.");
 
             // The verified convolution path is chosen once per process; say which before the live display starts.

@@ -14,7 +14,8 @@ namespace Microsoft.ML.WeightInit.Trainers
 {
     /// <summary>
     /// Trains the classic MNIST convolutional network (PyTorch's <c>examples/mnist</c> <c>Net</c>) on TorchSharp, with a
-    /// chosen weight initialization. Reached through
+    /// chosen weight initialization; or, with <see cref="Options.Architecture"/>, a deep MLP or plain CNN (see
+    /// <see cref="NetworkArchitecture"/>). Reached through
     /// <see cref="InitCnnCatalog.InitCnn(MulticlassClassificationCatalog.MulticlassClassificationTrainers, InitCnnTrainer.Options)"/>.
     /// </summary>
     /// <remarks>

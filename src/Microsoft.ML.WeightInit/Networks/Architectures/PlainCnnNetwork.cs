@@ -165,6 +165,23 @@ namespace Microsoft.ML.WeightInit.Networks
             return outputs;
         }
 
+        /// <summary>The distinct convolution shapes of the layout on <paramref name="shape"/>'s images, for the float64
+        /// check of the convolution path (batch 8; the input side includes the zero padding).</summary>
+        internal static IReadOnlyList<(long Batch, long In, long Out, long Size)> CheckShapes(NetworkArchitecture a, ImageShape shape)
+        {
+            var result = new List<(long, long, long, long)>();
+            long side = Math.Min(shape.Height, shape.Width);
+            foreach (var spec in Layout(a, shape))
+            {
+                result.Add((8, spec.In, spec.Out, side + 2 * Padding));
+                if (spec.PoolAfter)
+                {
+                    side /= 2;
+                }
+            }
+            return result.Distinct().ToList();
+        }
+
         /// <summary>One convolution of the layout.</summary>
         internal sealed record ConvSpec(int Index, long In, long Out, bool PoolAfter);
     }
