@@ -10,5 +10,5 @@ for depth in 2 8 32; do
     weightinit compare -d "$DATA" --arch "mlp(depth=$depth, width=256, activation=linear)" -i "orthogonal, lecun_normal" -b zeros \
         --seeds 1,2,3 --epochs 3 --train-rows 10000 --loss-threshold 0.4 --threads 1 -o "$OUT/depth-$depth" "$@"
 done
-python3 "$ROOT/eng/experiments/steps-table.py" "$OUT"/depth-* > "$OUT/steps-to-threshold.md"
+python3 "$ROOT/eng/experiments/steps-table.py" "$OUT"/depth-2 "$OUT"/depth-8 "$OUT"/depth-32 > "$OUT/steps-to-threshold.md"
 cat "$OUT/steps-to-threshold.md"
