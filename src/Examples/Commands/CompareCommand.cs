@@ -7,6 +7,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.ML.WeightInit.Examples.Output;
 using Microsoft.ML.WeightInit.Examples.Output.Comparison;
+using Microsoft.ML.WeightInit.Examples.Output.Signal;
 using Microsoft.ML.WeightInit.Experiments;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Networks;
@@ -35,6 +36,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Bias initializer of every row but pytorch_default (which keeps its own bias reset). Default: zeros, as the article.")]
             public string Bias { get; init; } = ZerosInitializer.SchemeName;
 
+            /// <summary>Whether pytorch_default takes --bias too.</summary>
+            [CommandOption("--default-bias")]
+            [Description("pytorch_default takes the --bias initializer too, instead of PyTorch's own bias reset U(±1/√fan_in) (e.g. zero biases for every row, as He et al.'s deep-net protocol). Default: off.")]
+            public bool DefaultTakesBias { get; init; }
+
             /// <summary>Seeds.</summary>
             [CommandOption("--seeds <LIST>")]
             [Description("Seeds, comma-separated (e.g. 1,2,3); every initializer trains once per seed. Default: 1.")]
@@ -49,6 +55,16 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [CommandOption("--test-rows <N>")]
             [Description("Keep only the first N test images (0 = all). Default: 0.")]
             public int TestRows { get; init; }
+
+            /// <summary>The network.</summary>
+            [CommandOption("-a|--arch <ARCH>")]
+            [Description("Network architecture every run trains: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu). With an architecture other than mnist_net the report also holds the signal propagation at initialization (signal.md, signal.csv, signal.png). Default: mnist_net.")]
+            public string Architecture { get; init; } = NetworkArchitecture.MnistNet.TextForm;
+
+            /// <summary>Training-loss threshold of the "steps to reach loss L" column.</summary>
+            [CommandOption("--loss-threshold <L>")]
+            [Description("Training loss L (NLL, nats) of the report's \"steps to reach loss L\" column: the first SGD step at which the mean training loss of the last 50 batches is ≤ L. Default: 0.5.")]
+            public double LossThreshold { get; init; } = 0.5;
 
             /// <summary>Output directory.</summary>
             [CommandOption("-o|--out <DIR>")]
@@ -95,6 +111,14 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return ValidationResult.Error("--train-rows and --test-rows must be 0 (all) or more.");
                 }
+                if (!NetworkArchitecture.TryParse(Architecture, out _, out string? archError))
+                {
+                    return ValidationResult.Error($"--arch: {archError}");
+                }
+                if (!(LossThreshold > 0) || !double.IsFinite(LossThreshold))
+                {
+                    return ValidationResult.Error($"--loss-threshold must be a positive number (nats); got {LossThreshold.ToString(CultureInfo.InvariantCulture)}.");
+                }
                 if (OutputPaths.CheckDirectory("--out", Output) is { } output)
                 {
                     return ValidationResult.Error(output);
@@ -127,6 +151,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             {
                 Initializers = settings.Initializers,
                 BiasInitializer = settings.Bias,
+                PyTorchDefaultKeepsItsBias = !settings.DefaultTakesBias,
                 Seeds = settings.SeedList,
                 TrainerOptions =
                 {
@@ -135,11 +160,17 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                     LearningRate = settings.LearningRate,
                     Momentum = settings.Momentum,
                     NumberOfThreads = settings.Threads,
+                    Architecture = NetworkArchitecture.Parse(settings.Architecture),
                 },
+                LossThreshold = settings.LossThreshold,
             };
             var c = CultureInfo.InvariantCulture;
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{description}[/]");
-            AnsiConsole.MarkupLineInterpolated($"Initializers: [bold]{string.Join(", ", options.Initializers)}[/]; biases {options.BiasInitializer} (pytorch_default keeps its own)");
+            if (options.TrainerOptions.Architecture != NetworkArchitecture.MnistNet)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Architecture: [bold]{options.TrainerOptions.Architecture.TextForm}[/]");
+            }
+            AnsiConsole.MarkupLineInterpolated($"Initializers: [bold]{string.Join(", ", options.Initializers)}[/]; biases {options.BiasInitializer}{(options.PyTorchDefaultKeepsItsBias ? " (pytorch_default keeps its own)" : " (pytorch_default included)")}");
             AnsiConsole.MarkupLineInterpolated($"Seeds {string.Join(",", options.Seeds)}, {options.TrainerOptions.NumberOfEpochs} epochs, batch {options.TrainerOptions.BatchSize}, lr {options.TrainerOptions.LearningRate.ToString(c)}, momentum {options.TrainerOptions.Momentum.ToString(c)}; Ctrl+C stops after the current batch and keeps the finished runs.");
 
             // The verified convolution path is chosen once per process; say which before the live display starts.
@@ -150,7 +181,13 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 InitializerComparison.Run(mlContext, train, test, options, progress, cancellationToken));
             var summary = ComparisonSummary.Create(result);
             ComparisonTables.Write(summary);
-            var files = ComparisonReportFiles.Write(settings.Output, summary, description);
+            SignalComparison? signal = null;
+            if (options.TrainerOptions.Architecture != NetworkArchitecture.MnistNet)
+            {
+                signal = MeasureSignal(mlContext, train, options);
+                AnsiConsole.Write(InitStatsTables.SignalComparison(signal));
+            }
+            var files = ComparisonReportFiles.Write(settings.Output, summary, description, signal);
             AnsiConsole.MarkupLineInterpolated($"Wrote {string.Join(", ", files)}");
             AnsiConsole.MarkupLineInterpolated($"Wall time: {watch.Elapsed.TotalSeconds.ToString("F0", c)} s ({result.Seconds.ToString("F0", c)} s training {result.Runs.Count} runs)");
             if (!result.IsComplete)
@@ -164,6 +201,17 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 return 1;
             }
             return 0;
+        }
+
+        /// <summary>Signal propagation at initialization of every compared initializer (with the runs' bias rule), on
+        /// the first batch of the training data, with the first seed.</summary>
+        private static SignalComparison MeasureSignal(MLContext mlContext, IDataView train, ComparisonOptions options)
+        {
+            var first = mlContext.Data.TakeRows(train, options.BatchSize);
+            using var batch = Training.TensorDataset.FromDataView(first, new Training.InputColumns(options.LabelColumnName, options.FeatureColumnName),
+                ImageShape.Mnist, options.NormalizationMean, options.NormalizationStd);
+            var plans = options.ResolveInitializers().Select(c => (c.Label, new InitializerPlan(c.Weight, c.Bias))).ToList();
+            return SignalComparison.Measure(options.TrainerOptions.Architecture, plans, options.Seeds[0], batch.Features, batch.Labels, batch.Shape);
         }
     }
 }

@@ -1,10 +1,13 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using Microsoft.ML.WeightInit.Diagnostics;
 using Microsoft.ML.WeightInit.Examples.Models;
 using Microsoft.ML.WeightInit.Examples.Output;
+using Microsoft.ML.WeightInit.Examples.Output.Signal;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Trainers;
@@ -40,6 +43,41 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Training images (the first N, in file order) for signal propagation and LSUV's calibration. Default: 64.")]
             public int BatchSize { get; init; } = InitCnnTrainer.Defaults.BatchSize;
 
+            /// <summary>The network.</summary>
+            [CommandOption("-a|--arch <ARCH>")]
+            [Description("Network architecture: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu). Default: mnist_net.")]
+            public string Architecture { get; init; } = NetworkArchitecture.MnistNet.TextForm;
+
+            /// <summary>Initializers whose signal propagation is compared.</summary>
+            [CommandOption("-i|--init <INIT>")]
+            [Description("Compare the signal propagation of these weight initializers (or plans) instead of one plan's statistics: per layer, the std of the forward output and of the backward gradient on the batch, the variance ratio per layer against He et al.'s formula; writes signal.md, signal.csv and signal.png (log scale, one line per initializer) into --out. Repeat the option or separate with commas/semicolons, e.g. -i \"pytorch_default, xavier_normal, kaiming_normal, orthogonal(gain=1.4142135623730951), lsuv\".")]
+            public string[] Init { get; init; } = Array.Empty<string>();
+
+            /// <summary>Bias initializer with --init.</summary>
+            [CommandOption("-b|--bias <INIT>")]
+            [Description("With --init: bias initializer of every initializer but pytorch_default (which keeps its own bias reset). Default: zeros.")]
+            public string Bias { get; init; } = ZerosInitializer.SchemeName;
+
+            /// <summary>Output directory with --init.</summary>
+            [CommandOption("-o|--out <DIR>")]
+            [Description("With --init: directory for signal.md, signal.csv and signal.png (replaced as a set). Default: artifacts/init-stats.")]
+            public string Output { get; init; } = "artifacts/init-stats";
+
+            /// <summary>The --init texts, split at top-level commas and semicolons.</summary>
+            public IReadOnlyList<string> Initializers => Init.SelectMany(CompareCommand.Settings.SplitTopLevel).ToList();
+
+            /// <summary>The plan of one --init text: a plan text form as is; a bare initializer for the weights, with
+            /// <see cref="Bias"/> for the biases (pytorch_default keeps its own bias reset, as in <c>compare</c>).</summary>
+            public InitializerPlan PlanOf(string text)
+            {
+                if (text.Contains('=', StringComparison.Ordinal))
+                {
+                    return InitializerPlan.Parse(text);
+                }
+                var weight = WeightInitializer.Parse(text);
+                return new InitializerPlan(weight, weight is PyTorchDefaultInitializer ? weight : WeightInitializer.Parse(Bias));
+            }
+
             /// <summary>Built-in model to initialize instead of the seed net.</summary>
             [CommandOption("-m|--model <MODEL>")]
             [Description("Initialize a built-in TorchSharp model instead of the seed net (no data needed): transformer-encoder, cnn-bn, lstm-attention. The plan may use module rules, e.g. \"Linear.weight=xavier_uniform; *.bias=zeros\".")]
@@ -63,6 +101,25 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 if (base.Validate() is { Successful: false } data)
                 {
                     return data;
+                }
+                if (!NetworkArchitecture.TryParse(Architecture, out _, out string? archError))
+                {
+                    return ValidationResult.Error($"--arch: {archError}");
+                }
+                foreach (string text in Initializers)
+                {
+                    try
+                    {
+                        PlanOf(text);
+                    }
+                    catch (FormatException e)
+                    {
+                        return ValidationResult.Error($"--init: {e.Message}");
+                    }
+                }
+                if (Init.Length > 0 && OutputPaths.CheckDirectory("--out", Output) is { } output)
+                {
+                    return ValidationResult.Error(output);
                 }
                 if (!InitializerPlan.TryParse(Plan, out _, out string? error))
                 {
@@ -89,7 +146,12 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             var first = mlContext.Data.TakeRows(data.Train, settings.BatchSize);
             using var batch = TensorDataset.FromDataView(first, new InputColumns("Label", "Features"), ImageShape.Mnist,
                 InitCnnTrainer.Defaults.NormalizationMean, InitCnnTrainer.Defaults.NormalizationStd);
-            var report = InitializationDiagnostics.Analyze(plan, settings.Seed, batch.Features, batch.Labels);
+            var architecture = NetworkArchitecture.Parse(settings.Architecture);
+            if (settings.Initializers.Count > 0)
+            {
+                return CompareSignals(settings, architecture, batch);
+            }
+            var report = InitializationDiagnostics.Analyze(plan, settings.Seed, batch.Features, batch.Labels, architecture: architecture);
 
             AnsiConsole.Write(InitStatsTables.Parameters(report.Parameters));
             AnsiConsole.Write(InitStatsTables.Signal(report.Signal));
@@ -97,8 +159,22 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             {
                 AnsiConsole.Write(InitStatsTables.Calibrations(report.Calibrations));
             }
-            AnsiConsole.Write(InitStatsTables.MeanListing(MeanInitializationListing.Run(settings.Seed), settings.Seed));
+            if (architecture == NetworkArchitecture.MnistNet)
+            {
+                AnsiConsole.Write(InitStatsTables.MeanListing(MeanInitializationListing.Run(settings.Seed), settings.Seed));
+            }
             return 0;
+        }
+
+        private static int CompareSignals(Settings settings, NetworkArchitecture architecture, TensorDataset batch)
+        {
+            AnsiConsole.MarkupLineInterpolated($"Architecture: [bold]{architecture.TextForm}[/]; initializers: [bold]{string.Join(", ", settings.Initializers)}[/]");
+            var plans = settings.Initializers.Select(text => (text, settings.PlanOf(text))).ToList();
+            var comparison = SignalComparison.Measure(architecture, plans, settings.Seed, batch.Features, batch.Labels, ImageShape.Mnist);
+            AnsiConsole.Write(InitStatsTables.SignalComparison(comparison));
+            var files = SignalReportFiles.Write(settings.Output, comparison);
+            AnsiConsole.MarkupLineInterpolated($"Wrote {string.Join(", ", files)}");
+            return comparison.Runs.All(r => r.Report is null) ? 1 : 0;
         }
 
         private static int InitializeModel(string name, InitializerPlan plan, int seed)

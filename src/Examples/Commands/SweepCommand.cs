@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using Microsoft.ML.WeightInit.Examples.Output;
+using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Sweeps;
 using Spectre.Console;
@@ -142,6 +143,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("libtorch threads; 0 = one per core. Default: 0.")]
             public int Threads { get; init; }
 
+            /// <summary>The network every trial trains.</summary>
+            [CommandOption("-a|--arch <ARCH>")]
+            [Description("Network architecture every trial trains: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu). Run one sweep per depth to cross depth with the initializer. Default: mnist_net.")]
+            public string? Architecture { get; init; }
+
             /// <summary>PostgreSQL connection string.</summary>
             [CommandOption("--storage <CONNECTION>")]
             [Description("Run the trials on workers (weightinit worker --storage …) through this PostgreSQL database (Hangfire storage). Default: none (trials run in this process).")]
@@ -179,6 +185,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 if (BatchSize < 1)
                 {
                     return ValidationResult.Error($"--batch-size must be at least 1; got {BatchSize}.");
+                }
+                if (Architecture is not null && !NetworkArchitecture.TryParse(Architecture, out _, out string? archError))
+                {
+                    return ValidationResult.Error($"--arch: {archError}");
                 }
                 if (SgdSettings.ThreadsError(Threads) is { } threads)
                 {
@@ -245,7 +255,13 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             var mlContext = new MLContext(seed: 0);
             var (directory, source) = MnistData.Locate(settings);
             var location = new SweepDataLocation { MnistDirectory = directory, TrainRows = settings.TrainRows, ValidationRows = settings.TestRows };
-            var trialSettings = new TrialRunnerSettings { BatchSize = settings.BatchSize, NumberOfThreads = settings.Threads };
+            var trialSettings = new TrialRunnerSettings
+            {
+                BatchSize = settings.BatchSize,
+                NumberOfThreads = settings.Threads,
+                Architecture = settings.Architecture is null || NetworkArchitecture.Parse(settings.Architecture) == NetworkArchitecture.MnistNet
+                    ? null : NetworkArchitecture.Parse(settings.Architecture).TextForm,
+            };
             ITrialRunner runner = settings.Storage is null ? CreateInProcess(mlContext, location, trialSettings, settings.TrainRows)
                 : new Hangfire.HangfireTrialRunner(StorageOptions.Create(settings.Storage, settings.Queue, null), location, trialSettings,
                     log: line => AnsiConsole.MarkupLineInterpolated($"[yellow]{line}[/]"));

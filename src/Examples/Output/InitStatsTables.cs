@@ -41,6 +41,33 @@ namespace Microsoft.ML.WeightInit.Examples.Output
             return table;
         }
 
+        /// <summary>Signal propagation per initializer: variance ratio (theory, measured), output and gradient std of the
+        /// first and last layer, the loss.</summary>
+        public static Table SignalComparison(Signal.SignalComparison comparison)
+        {
+            var table = new Table().Border(TableBorder.Rounded)
+                .Title(Markup.Escape($"Signal propagation at initialization: {comparison.Architecture.TextForm}, seed {comparison.Seed}"))
+                .Caption("Var ratio: Var(y_l)/Var(y_l-1), geometric mean over layers; theory: fan_in·Var(W)·c (c = 1/2 ReLU, 1 linear)")
+                .AddColumn("Initializer").AddColumn(new TableColumn("Var ratio theory").RightAligned())
+                .AddColumn(new TableColumn("Var ratio measured").RightAligned())
+                .AddColumn(new TableColumn("Output std first → last").RightAligned())
+                .AddColumn(new TableColumn("Gradient std first → last").RightAligned())
+                .AddColumn(new TableColumn("NLL").RightAligned());
+            foreach (var run in comparison.Runs)
+            {
+                if (run.Report is null)
+                {
+                    table.AddRow(Markup.Escape(run.Label), "[red]failed[/]", Markup.Escape(run.Error ?? string.Empty), "", "", "");
+                    continue;
+                }
+                var layers = run.Report.Signal.Layers;
+                table.AddRow(Markup.Escape(run.Label), G(run.TheoryRatio), G(run.MeasuredRatio),
+                    $"{G(layers[0].OutputStd)} → {G(layers[^1].OutputStd)}", $"{G(layers[0].GradientStd)} → {G(layers[^1].GradientStd)}",
+                    run.Report.Signal.Loss.ToString("F4", CultureInfo.InvariantCulture));
+            }
+            return table;
+        }
+
         /// <summary>What LSUV did per layer.</summary>
         public static Table Calibrations(IReadOnlyList<LayerCalibration> calibrations)
         {

@@ -8,7 +8,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Microsoft.ML.WeightInit.Diagnostics
 {
     /// <summary>
-    /// Measures how signals propagate through an <see cref="MnistCnn"/> at initialization: the standard deviation of
+    /// Measures how signals propagate through a <see cref="ClassifierNetwork"/> at initialization: the standard deviation of
     /// every layer's output on a batch (forward), and of the gradient of the batch's mean NLL with respect to that
     /// output (backward). Vanishing or exploding values show up as stds far below or above those of the neighbours.
     /// Parameters and their <c>.grad</c> are left untouched.
@@ -21,7 +21,7 @@ namespace Microsoft.ML.WeightInit.Diagnostics
         /// <param name="labels">Class indices in [0, K), N values, int64.</param>
         /// <returns>The loss and one <see cref="LayerSignal"/> per layer.</returns>
         /// <exception cref="ArgumentException">The batch sizes differ.</exception>
-        public static SignalReport Measure(MnistCnn network, torch.Tensor images, torch.Tensor labels)
+        public static SignalReport Measure(ClassifierNetwork network, torch.Tensor images, torch.Tensor labels)
         {
             ArgumentNullException.ThrowIfNull(network);
             ArgumentNullException.ThrowIfNull(images);

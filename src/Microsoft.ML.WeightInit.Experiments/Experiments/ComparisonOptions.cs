@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Trainers;
 
 namespace Microsoft.ML.WeightInit.Experiments
@@ -44,6 +45,14 @@ namespace Microsoft.ML.WeightInit.Experiments
         /// reports through the comparison's progress and cancellation (those of the options are not used).
         /// </summary>
         public InitCnnTrainer.Options TrainerOptions { get; init; } = new();
+
+
+        /// <summary>Training loss L (NLL, nats) of the "steps to reach loss L" column: the first SGD step at which the
+        /// mean training loss of the last <see cref="LossWindow"/> batches is ≤ L. Default 0.5.</summary>
+        public double LossThreshold { get; init; } = 0.5;
+
+        /// <summary>Batches averaged for <see cref="LossThreshold"/> (≥ 1). Default 50.</summary>
+        public int LossWindow { get; init; } = 50;
 
         /// <summary>When a run that trained every epoch counts as stuck. Default <see cref="LearningCriterion.Default"/>.</summary>
         public LearningCriterion LearningCriterion { get; init; } = LearningCriterion.Default;
@@ -102,6 +111,14 @@ namespace Microsoft.ML.WeightInit.Experiments
                     "NormalizationMean must be finite and NormalizationStd finite and > 0.");
             }
             InitCnnTrainer.SettingsOf(RunOptions(1, InitializerPlan.PyTorchDefault.Weight, InitializerPlan.PyTorchDefault.Bias)).Validate();
+            if (!(LossThreshold > 0) || !double.IsFinite(LossThreshold))
+            {
+                throw new ArgumentOutOfRangeException(nameof(LossThreshold), LossThreshold, "LossThreshold must be a positive finite loss (nats).");
+            }
+            if (LossWindow < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(LossWindow), LossWindow, "LossWindow must be at least 1 batch.");
+            }
             var bias = WeightInitializer.Parse(BiasInitializer);
             return labels.Select(label =>
             {

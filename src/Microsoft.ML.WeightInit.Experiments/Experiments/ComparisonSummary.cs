@@ -36,6 +36,8 @@ namespace Microsoft.ML.WeightInit.Experiments
             MicroAccuracy = Evaluations(r => r.MicroAccuracy);
             MacroAccuracy = Evaluations(r => r.MacroAccuracy);
             LogLoss = Evaluations(r => r.LogLoss);
+            StepsToLoss = result.Initializers.ToDictionary(i => i,
+                i => MeanStd.Of(result.RunsOf(i).Where(r => r.StepsToLoss is not null).Select(r => (double)r.StepsToLoss!.Value)));
             Tested = result.Initializers.Where(IsTestable).ToArray();
             Differences = Pairs(LossMetric, Loss).Concat(Pairs(AccuracyMetric, Accuracy)).ToArray();
         }
@@ -60,6 +62,25 @@ namespace Microsoft.ML.WeightInit.Experiments
 
         /// <summary>Evaluate's LogLoss per initializer.</summary>
         public IReadOnlyDictionary<string, MeanStd> LogLoss { get; }
+
+        /// <summary>SGD steps until the mean training loss of the last <see cref="ComparisonOptions.LossWindow"/> batches
+        /// reached <see cref="ComparisonOptions.LossThreshold"/>, per initializer, over the runs that reached it (see
+        /// <see cref="StepsToLossText"/> for how many did).</summary>
+        public IReadOnlyDictionary<string, MeanStd> StepsToLoss { get; }
+
+        /// <summary>The "steps to reach loss L" cell of an initializer: <c>mean ± std (k/n)</c> over the k of its n runs
+        /// that reached L, <c>never (0/n)</c> when none did.</summary>
+        /// <param name="initializer">The initializer's label.</param>
+        /// <returns>The cell text.</returns>
+        public string StepsToLossText(string initializer)
+        {
+            var runs = Result.RunsOf(initializer);
+            var steps = StepsToLoss[initializer];
+            string count = string.Create(CultureInfo.InvariantCulture, $"({steps.N}/{runs.Count})");
+            return steps.N == 0 ? $"never {count}"
+                : steps.N == 1 ? string.Create(CultureInfo.InvariantCulture, $"{steps.Mean:F0} {count}")
+                : string.Create(CultureInfo.InvariantCulture, $"{steps.Mean:F0} ± {steps.Std:F0} {count}");
+        }
 
         /// <summary>Initializers that entered the pairwise tests: every run learned, at least 2 runs, all epochs.</summary>
         public IReadOnlyList<string> Tested { get; }

@@ -152,8 +152,13 @@ namespace Microsoft.ML.WeightInit.Experiments
             trainerOptions.Progress = batches;
             trainerOptions.CancellationToken = cancellation;
             var watch = Stopwatch.StartNew();
+            var steps = new LossThresholdRecorder(options.LossThreshold, options.LossWindow, batches);
+            trainerOptions.Progress = steps;
             RunResult Result(RunStatus status, IReadOnlyList<EpochMetrics> history, RunDivergence? divergence, EvaluationMetrics? evaluation, string? note) =>
-                new(label, weight.TextForm, bias.TextForm, seed, status, history, divergence, evaluation, watch.Elapsed.TotalSeconds, note);
+                new(label, weight.TextForm, bias.TextForm, seed, status, history, divergence, evaluation, watch.Elapsed.TotalSeconds, note)
+                {
+                    StepsToLoss = steps.StepsToThreshold,
+                };
 
             // Through the trainer, as a fit: the test tensors are scored after every epoch (the history), once.
             InitCnnTransformer model;

@@ -30,6 +30,11 @@ namespace Microsoft.ML.WeightInit.Experiments
         double Seconds,
         string? Note)
     {
+        /// <summary>SGD steps (over all epochs) until the mean training loss of the last
+        /// <see cref="ComparisonOptions.LossWindow"/> batches first reached <see cref="ComparisonOptions.LossThreshold"/>;
+        /// null when it never did.</summary>
+        public long? StepsToLoss { get; init; }
+
         /// <summary>Test accuracy after the last completed epoch, or NaN when no epoch completed.</summary>
         public double FinalAccuracy => History.Count == 0 ? double.NaN : History[^1].ValidationAccuracy;
 

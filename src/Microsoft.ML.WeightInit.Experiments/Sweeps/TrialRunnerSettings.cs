@@ -32,9 +32,21 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <summary>libtorch intra-op threads; 0 keeps libtorch's default. Default 0.</summary>
         public int NumberOfThreads { get; init; }
 
+        /// <summary>The network every trial trains, as a <see cref="Networks.NetworkArchitecture"/> text form (e.g.
+        /// <c>mlp(depth=8, width=256, activation=relu)</c>); null for the seed net (<c>mnist_net</c>). Default null.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public string? Architecture { get; init; }
+
         /// <summary>The settings that change results, as text (part of <see cref="ITrialRunner.DataDescription"/>).</summary>
         public string TextForm => string.Create(CultureInfo.InvariantCulture,
-            $"label={LabelColumnName}, features={FeatureColumnName}, batch={BatchSize}, normalization=({NormalizationMean:R}, {NormalizationStd:R})");
+            $"label={LabelColumnName}, features={FeatureColumnName}, batch={BatchSize}, normalization=({NormalizationMean:R}, {NormalizationStd:R})")
+            + (Architecture is null ? string.Empty : $", architecture={Networks.NetworkArchitecture.Parse(Architecture).TextForm}");
+
+        /// <summary>The architecture trials train (<see cref="Networks.NetworkArchitecture.MnistNet"/> when
+        /// <see cref="Architecture"/> is null).</summary>
+        /// <exception cref="Networks.ArchitectureFormatException"><see cref="Architecture"/> is not a valid text form.</exception>
+        internal Networks.NetworkArchitecture NetworkArchitecture =>
+            Architecture is null ? Networks.NetworkArchitecture.MnistNet : Networks.NetworkArchitecture.Parse(Architecture);
 
         /// <summary>The trainer's options of one trial: these settings plus the spec's candidate (initializers, learning
         /// rate, momentum), seed and epochs.</summary>
@@ -56,6 +68,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 NormalizationStd = NormalizationStd,
                 Seed = spec.Seed,
                 NumberOfThreads = NumberOfThreads,
+                Architecture = NetworkArchitecture,
             }.UsePlan(c.ToPlan());
         }
 
@@ -71,6 +84,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 throw new ParameterRangeException(nameof(NormalizationStd), "NormalizationMean must be finite and NormalizationStd finite and > 0.");
             }
+            _ = NetworkArchitecture;
         }
     }
 }

@@ -128,7 +128,7 @@ namespace Microsoft.ML.WeightInit.Interop
                 var network = NetworkState.Create(shape, tensors, ConvolutionPathSelector.Current.Path);
                 try
                 {
-                    ImportProbe.Check(network, options.NormalizationMean, options.NormalizationStd);
+                    ImportProbe.Check((MnistCnn)network, options.NormalizationMean, options.NormalizationStd);
                 }
                 catch
                 {

@@ -37,20 +37,25 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <param name="path">The path to check.</param>
         /// <param name="repeats">How many times each shape runs (default 2).</param>
         /// <returns>The result.</returns>
-        public static ConvolutionCheck Run(ConvolutionPath path, int repeats = 2)
+        public static ConvolutionCheck Run(ConvolutionPath path, int repeats = 2) =>
+            Run(path, new (long Batch, long In, long Out, long Size)[] { (64, 1, 20, 28), (64, 20, 50, 12) }, 5, repeats);
+
+        /// <summary>The check on other shapes: <paramref name="shapes"/> (batch, input channels, output channels, square
+        /// input side) with <paramref name="kernel"/> × <paramref name="kernel"/> kernels (a deep architecture's
+        /// convolutions; a padded convolution is this unpadded one on the padded input).</summary>
+        internal static ConvolutionCheck Run(ConvolutionPath path, IReadOnlyList<(long Batch, long In, long Out, long Size)> shapes, long kernel, int repeats = 1)
         {
             using var scope = NewDisposeScope();
             using var generator = new Generator(20260101);
-            var shapes = new (long Batch, long In, long Out, long Size)[] { (64, 1, 20, 28), (64, 20, 50, 12) };
             double worst = 0, milliseconds = 0;
             for (int r = 0; r < repeats; r++)
             {
                 foreach (var (batch, cin, cout, size) in shapes)
                 {
                     var x = rand(new[] { batch, cin, size, size }, generator: generator) * 2 - 0.5;
-                    var w = (rand(new[] { cout, cin, 5L, 5L }, generator: generator) - 0.5) * (2 / Math.Sqrt(cin * 25));
+                    var w = (rand(new[] { cout, cin, kernel, kernel }, generator: generator) - 0.5) * (2 / Math.Sqrt(cin * kernel * kernel));
                     var b = rand(new[] { cout }, generator: generator) - 0.5;
-                    var upstream = randn(new[] { batch, cout, size - 4, size - 4 }, generator: generator);
+                    var upstream = randn(new[] { batch, cout, size - kernel + 1, size - kernel + 1 }, generator: generator);
                     var reference = ForwardBackward(x, w, b, upstream, ConvolutionPath.Im2Col, ScalarType.Float64);
                     var watch = System.Diagnostics.Stopwatch.StartNew();
                     var got = ForwardBackward(x, w, b, upstream, path, ScalarType.Float32);

@@ -23,6 +23,36 @@ namespace Microsoft.ML.WeightInit.Networks
         /// about 0.1 s).</summary>
         public static ConvolutionPathSelection Current => Selected.Value;
 
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ConvolutionPathSelection> ForShapes = new();
+
+        /// <summary>
+        /// The path for a deep architecture's convolutions: the process's path (<see cref="Current"/>) when it also
+        /// passes the float64 check on <paramref name="shapes"/> with <paramref name="kernel"/>-sized kernels, else the
+        /// first path of <see cref="Preference"/> that does. Checked once per set of shapes per process.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">No path computes these shapes correctly.</exception>
+        internal static ConvolutionPathSelection For(IReadOnlyList<(long Batch, long In, long Out, long Size)> shapes, long kernel)
+        {
+            string key = kernel + ":" + string.Join(";", shapes);
+            return ForShapes.GetOrAdd(key, _ =>
+            {
+                var current = Current.Path;
+                var checks = new List<ConvolutionCheck>();
+                foreach (var path in Preference.Where(p => p == current).Concat(Preference.Where(p => p != current)))
+                {
+                    var check = ConvolutionCheck.Run(path, shapes, kernel);
+                    checks.Add(check);
+                    if (check.Passed)
+                    {
+                        return new ConvolutionPathSelection(path, checks);
+                    }
+                }
+                throw new InvalidOperationException(
+                    "No convolution path computes the architecture's convolutions correctly on this machine (checked against float64): "
+                    + string.Join("; ", checks.Select(c => c.ToString())));
+            });
+        }
+
         private static ConvolutionPathSelection Select()
         {
             TorchRuntime.EnsureInitialized();

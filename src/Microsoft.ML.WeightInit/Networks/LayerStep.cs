@@ -3,7 +3,8 @@ namespace Microsoft.ML.WeightInit.Networks
     /// <summary>What one step of a network's forward pass computes (exporters turn each into operators).</summary>
     internal enum LayerKind
     {
-        /// <summary>Stride-1, unpadded 2-D convolution with bias (<c>{Parameter}.weight</c>: out × in × k × k).</summary>
+        /// <summary>Stride-1 2-D convolution with bias (<c>{Parameter}.weight</c>: out × in × k × k), zero padding of
+        /// <see cref="LayerStep.Padding"/> pixels on every side (0 for the seed net).</summary>
         Convolution,
 
         /// <summary>max(x, 0), element-wise.</summary>
@@ -18,15 +19,26 @@ namespace Microsoft.ML.WeightInit.Networks
 
         /// <summary>x·Wᵀ + b (<c>{Parameter}.weight</c>: out × in), PyTorch's <c>nn.Linear</c>.</summary>
         Linear,
+
+        /// <summary>tanh(x), element-wise.</summary>
+        Tanh,
+
+        /// <summary>SELU, element-wise (PyTorch's <c>F.selu</c>; ONNX <c>Selu</c> with its default α and γ, the same
+        /// constants in float32).</summary>
+        Selu,
+
+        /// <summary>N × C × H × W → N × C × 1 × 1, the mean over each channel's H × W values.</summary>
+        GlobalAveragePool,
     }
 
     /// <summary>One step of a network's forward pass, in order; the last step's output are the class logits.</summary>
     /// <param name="Kind">The operation.</param>
     /// <param name="Parameter">State-dict prefix of the step's weight and bias (<c>conv1</c>), or null.</param>
     /// <param name="Size">Kernel size of a convolution, window of a max-pool; 0 otherwise.</param>
-    internal sealed record LayerStep(LayerKind Kind, string? Parameter = null, int Size = 0)
+    /// <param name="Padding">Zero padding of a convolution on every side; 0 otherwise.</param>
+    internal sealed record LayerStep(LayerKind Kind, string? Parameter = null, int Size = 0, int Padding = 0)
     {
-        public static LayerStep Conv(string parameter, int kernel) => new(LayerKind.Convolution, parameter, kernel);
+        public static LayerStep Conv(string parameter, int kernel, int padding = 0) => new(LayerKind.Convolution, parameter, kernel, padding);
 
         public static LayerStep Linear(string parameter) => new(LayerKind.Linear, parameter);
 
@@ -35,5 +47,20 @@ namespace Microsoft.ML.WeightInit.Networks
         public static LayerStep Relu { get; } = new(LayerKind.Relu);
 
         public static LayerStep Flatten { get; } = new(LayerKind.Flatten);
+
+        public static LayerStep Tanh { get; } = new(LayerKind.Tanh);
+
+        public static LayerStep Selu { get; } = new(LayerKind.Selu);
+
+        public static LayerStep GlobalAveragePool { get; } = new(LayerKind.GlobalAveragePool);
+
+        /// <summary>The step of an activation; null for the identity.</summary>
+        public static LayerStep? Of(NetworkActivation activation) => activation switch
+        {
+            NetworkActivation.Relu => Relu,
+            NetworkActivation.Tanh => Tanh,
+            NetworkActivation.Selu => Selu,
+            _ => null,
+        };
     }
 }

@@ -12,7 +12,7 @@ namespace Microsoft.ML.WeightInit.Networks
     /// flatten → fc1 (50·h·w → 500) → ReLU → fc2 (500 → K) → log-softmax. For 1 × 28 × 28 images, fc1 is 800 → 500.
     /// Parameter names (<c>conv1.weight</c>, …) are the PyTorch ones.
     /// </summary>
-    public sealed class MnistCnn : nn.Module<Tensor, Tensor>
+    public sealed class MnistCnn : ClassifierNetwork
     {
 #pragma warning disable IDE1006, SA1307 // Field names are the PyTorch module names (state_dict keys).
         private readonly Conv2dLayer conv1;
@@ -37,7 +37,10 @@ namespace Microsoft.ML.WeightInit.Networks
         }
 
         /// <summary>Input shape and number of classes.</summary>
-        public ImageShape Shape { get; }
+        public override ImageShape Shape { get; }
+
+        /// <summary><see cref="NetworkArchitecture.MnistNet"/>.</summary>
+        public override NetworkArchitecture Architecture => NetworkArchitecture.MnistNet;
 
         /// <summary>The state-dict names and shapes of a network of <paramref name="shape"/>, in state-dict order,
         /// known without allocating it (a file's weights are checked against them first).</summary>
@@ -59,10 +62,10 @@ namespace Microsoft.ML.WeightInit.Networks
         };
 
         /// <summary>The four layers in PyTorch's construction order: conv1, conv2, fc1, fc2.</summary>
-        internal IReadOnlyList<IParameterizedLayer> Layers => new IParameterizedLayer[] { conv1, conv2, fc1, fc2 };
+        internal override IReadOnlyList<IParameterizedLayer> Layers => new IParameterizedLayer[] { conv1, conv2, fc1, fc2 };
 
         /// <summary>How the convolutions are computed.</summary>
-        public ConvolutionPath ConvolutionPath
+        public override ConvolutionPath ConvolutionPath
         {
             get => conv1.Path;
             set
@@ -94,7 +97,7 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>Forward pass that also returns every layer's pre-activation output (for diagnostics).</summary>
         /// <param name="input">A batch of normalized images.</param>
         /// <returns>Outputs of conv1, conv2, fc1, fc2 (before ReLU/pooling), then the log-probabilities.</returns>
-        internal IReadOnlyList<Tensor> ForwardWithLayerOutputs(Tensor input)
+        internal override IReadOnlyList<Tensor> ForwardWithLayerOutputs(Tensor input)
         {
             var c1 = conv1.forward(input);
             var c2 = conv2.forward(F.max_pool2d(F.relu(c1), 2, 2));

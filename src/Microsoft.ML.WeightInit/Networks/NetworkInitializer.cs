@@ -23,13 +23,14 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <param name="plan">Which initializer fills each (layer, weight/bias).</param>
         /// <exception cref="ArgumentException">An initializer rejects a parameter's shape, the plan does not fit the
         /// layers (<see cref="InitializerPlan.Validate"/>), or the plan needs a calibration batch (LSUV): use
-        /// <see cref="Initialize(MnistCnn, torch.Generator, InitializerPlan, torch.Tensor?)"/>.</exception>
+        /// <see cref="Initialize(ClassifierNetwork, torch.Generator, InitializerPlan, torch.Tensor?)"/>.</exception>
         public static void Initialize(IReadOnlyList<IParameterizedLayer> layers, torch.Generator generator, InitializerPlan plan) =>
             Initialize(layers, generator, plan, layerOutputs: null);
 
         /// <summary>
-        /// Initializes an <see cref="MnistCnn"/>, calibrating data-dependent initializers (LSUV) on
-        /// <paramref name="calibrationImages"/> through <see cref="MnistCnn.ForwardWithLayerOutputs"/>.
+        /// Initializes a network (the seed's <see cref="MnistCnn"/> or any <see cref="NetworkArchitecture"/>), calibrating
+        /// data-dependent initializers (LSUV) on <paramref name="calibrationImages"/> through
+        /// <see cref="ClassifierNetwork.ForwardWithLayerOutputs"/>.
         /// </summary>
         /// <param name="network">The network.</param>
         /// <param name="generator">Generator every draw comes from.</param>
@@ -41,7 +42,7 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <exception cref="ArgumentException">As <see cref="Initialize(IReadOnlyList{IParameterizedLayer}, torch.Generator, InitializerPlan)"/>;
         /// also when the plan needs a calibration batch and none is given.</exception>
         /// <exception cref="InvalidOperationException">A layer cannot be calibrated (its output has zero variance).</exception>
-        public static IReadOnlyList<LayerCalibration> Initialize(MnistCnn network, torch.Generator generator, InitializerPlan plan, torch.Tensor? calibrationImages)
+        public static IReadOnlyList<LayerCalibration> Initialize(ClassifierNetwork network, torch.Generator generator, InitializerPlan plan, torch.Tensor? calibrationImages)
         {
             ArgumentNullException.ThrowIfNull(network);
             Func<IReadOnlyList<torch.Tensor>>? outputs = calibrationImages is null ? null : () => network.ForwardWithLayerOutputs(calibrationImages);
@@ -66,7 +67,18 @@ namespace Microsoft.ML.WeightInit.Networks
             ArgumentNullException.ThrowIfNull(layers);
             ArgumentNullException.ThrowIfNull(generator);
             ArgumentNullException.ThrowIfNull(plan);
-            plan.Validate(layers.Select(l => l.LayerName));
+            // Module-tree rules (layers.3.weight, layers.*.bias, Linear.weight) resolve on the layers as on a module
+            // tree; the rest of the plan is checked as before.
+            (plan.Rules.Count == 0 ? plan : plan with { Rules = Array.Empty<Modules.InitializerRule>() }).Validate(layers.Select(l => l.LayerName));
+            LayerRules.Check(plan, layers);
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (Effective(plan, layers, i, ParameterRole.Bias) is IDataDependentInitializer bias)
+                {
+                    throw new ArgumentException(
+                        $"'{bias.TextForm}' is a weight initializer and cannot initialize a bias ('{layers[i].LayerName}.bias'); use e.g. bias=zeros.", nameof(plan));
+                }
+            }
             var calibrated = Enumerable.Range(0, layers.Count)
                 .Where(i => Effective(plan, layers, i, ParameterRole.Weight) is IDataDependentInitializer)
                 .ToList();
@@ -74,7 +86,7 @@ namespace Microsoft.ML.WeightInit.Networks
             {
                 var first = layers[calibrated[0]];
                 throw new ArgumentException(
-                    $"'{first.LayerName}.weight' uses '{plan.For(first.LayerName, ParameterRole.Weight).TextForm}', which needs a calibration batch: " +
+                    $"'{first.LayerName}.weight' uses '{Effective(plan, layers, calibrated[0], ParameterRole.Weight).TextForm}', which needs a calibration batch: " +
                     "call NetworkInitializer.Initialize(network, generator, plan, calibrationImages).", nameof(layerOutputs));
             }
 
@@ -119,7 +131,7 @@ namespace Microsoft.ML.WeightInit.Networks
             ArgumentNullException.ThrowIfNull(layers);
             return plan.ZeroLastLayer && index == layers.Count - 1
                 ? new ZerosInitializer()
-                : plan.For(layers[index].LayerName, role);
+                : LayerRules.Resolve(plan, layers[index], role);
         }
 
         private static torch.Tensor Output(Func<IReadOnlyList<torch.Tensor>> layerOutputs, int index, string layerName)

@@ -195,10 +195,10 @@ namespace Microsoft.ML.WeightInit.Persistence
             var c = zipped.Contents;
             var m = c.Metadata;
             CheckFitsChain(savedChain, c, $"{where}, entry '{zipped.Entry}'");
-            MnistCnn network;
+            ClassifierNetwork network;
             try
             {
-                network = NetworkState.Create(c.Shape, c.Tensors, ConvolutionPathSelector.Current.Path);
+                network = NetworkState.Create(c.Shape, c.Tensors, ConvolutionPathSelector.Current.Path, c.Architecture);
             }
             catch (InvalidDataException e)
             {

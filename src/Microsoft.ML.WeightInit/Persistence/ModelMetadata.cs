@@ -32,6 +32,10 @@ namespace Microsoft.ML.WeightInit.Persistence
         public TrainingRecord Training { get; set; } = new();
 
         public List<EpochMetrics> History { get; set; } = new();
+
+        /// <summary>The architecture's text form (<c>mnist_net</c> unless the format version is
+        /// <see cref="OnnxFormat.ArchitectureVersion"/>).</summary>
+        public string Architecture { get; set; } = "mnist_net";
     }
 
     /// <summary>Input images (C × H × W) and the number of classes K.</summary>

@@ -31,7 +31,7 @@ namespace Microsoft.ML.WeightInit.Persistence
             model.ThrowIfDisposed();
             var metadata = Describe(model, columns);
             var names = new GraphNames(columns.Features, columns.Score, forMLNet);
-            var graph = OnnxGraph.Build(MnistCnn.Steps, model.ImageShape, model.NormalizationMean, model.NormalizationStd,
+            var graph = OnnxGraph.Build(model.Architecture.Steps(model.ImageShape), model.ImageShape, model.NormalizationMean, model.NormalizationStd,
                 NetworkState.Capture(model.Network), names);
             return OnnxGraph.Model(graph, Properties(metadata, model.Initialization), metadata.LibraryVersion);
         }
@@ -41,8 +41,11 @@ namespace Microsoft.ML.WeightInit.Persistence
         {
             var settings = model.Settings;
             var shape = model.ImageShape;
+            bool seedNet = model.Architecture == NetworkArchitecture.MnistNet;
             return new ModelMetadata
             {
+                FormatVersion = seedNet ? OnnxFormat.Version : OnnxFormat.ArchitectureVersion,
+                Architecture = model.Architecture.TextForm,
                 LibraryVersion = LibraryVersion,
                 Image = new ImageRecord { Channels = shape.Channels, Height = shape.Height, Width = shape.Width, Classes = shape.Classes },
                 Normalization = new NormalizationRecord { Mean = model.NormalizationMean, Std = model.NormalizationStd },
@@ -83,6 +86,10 @@ namespace Microsoft.ML.WeightInit.Persistence
             yield return new(OnnxFormat.TrainingKey, JsonSerializer.Serialize(m.Training, Json));
             yield return new(OnnxFormat.InitializationPlanKey, initializationPlan);
             yield return new(OnnxFormat.HistoryKey, JsonSerializer.Serialize(m.History, Json));
+            if (m.FormatVersion == OnnxFormat.ArchitectureVersion)
+            {
+                yield return new(OnnxFormat.ArchitectureKey, m.Architecture);
+            }
         }
 
         /// <summary>The training settings recorded in <paramref name="m"/>.</summary>
@@ -99,6 +106,7 @@ namespace Microsoft.ML.WeightInit.Persistence
                 Seed = t.Seed,
                 NumberOfThreads = t.NumberOfThreads,
                 ConvolutionPath = Enum.TryParse<ConvolutionPath>(t.ConvolutionPath, out var path) ? path : null,
+                Architecture = NetworkArchitecture.Parse(m.Architecture),
                 Initialization = Plan(t, initializationPlan),
             };
         }

@@ -13,7 +13,7 @@ namespace Microsoft.ML.WeightInit.Persistence
     internal static class NetworkState
     {
         /// <summary>Copies the parameters out, in state-dict order (conv1.weight, conv1.bias, …, fc2.bias).</summary>
-        public static List<StoredTensor> Capture(MnistCnn network)
+        public static List<StoredTensor> Capture(ClassifierNetwork network)
         {
             var result = new List<StoredTensor>();
             foreach (var (name, tensor) in network.state_dict())
@@ -26,7 +26,8 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         /// <summary>Builds a network of <paramref name="shape"/> holding <paramref name="tensors"/>.</summary>
         /// <exception cref="InvalidDataException">A parameter is missing, extra, or of another shape.</exception>
-        public static MnistCnn Create(ImageShape shape, IReadOnlyList<StoredTensor> tensors, ConvolutionPath path)
+        public static ClassifierNetwork Create(ImageShape shape, IReadOnlyList<StoredTensor> tensors, ConvolutionPath path,
+            NetworkArchitecture? architecture = null)
         {
             TorchRuntime.EnsureInitialized();
             var source = new Dictionary<string, Tensor>();
@@ -36,7 +37,7 @@ namespace Microsoft.ML.WeightInit.Persistence
                 {
                     source[stored.Name] = tensor(stored.Values, stored.Shape);
                 }
-                return Create(shape, source, path);
+                return Create(shape, source, path, architecture);
             }
             finally
             {
@@ -50,11 +51,13 @@ namespace Microsoft.ML.WeightInit.Persistence
         /// <summary>Builds a network of <paramref name="shape"/> and copies <paramref name="source"/> into it
         /// (float64 tensors are rounded to float32).</summary>
         /// <exception cref="InvalidDataException">A parameter is missing, extra, of another shape, or holds NaN or ∞.</exception>
-        public static MnistCnn Create(ImageShape shape, IReadOnlyDictionary<string, Tensor> source, ConvolutionPath path)
+        public static ClassifierNetwork Create(ImageShape shape, IReadOnlyDictionary<string, Tensor> source, ConvolutionPath path,
+            NetworkArchitecture? architecture = null)
         {
+            architecture ??= NetworkArchitecture.MnistNet;
             // Checked before the network exists: a file claiming 4096 × 4096 images must not make fc1 allocate 100 GB.
-            Check(shape, source);
-            var network = new MnistCnn(shape, path);
+            Check(shape, source, architecture);
+            var network = architecture.Build(shape, path);
             try
             {
                 using (no_grad())
@@ -74,9 +77,9 @@ namespace Microsoft.ML.WeightInit.Persistence
             }
         }
 
-        private static void Check(ImageShape shape, IReadOnlyDictionary<string, Tensor> source)
+        private static void Check(ImageShape shape, IReadOnlyDictionary<string, Tensor> source, NetworkArchitecture architecture)
         {
-            var expected = MnistCnn.ParameterShapes(shape);
+            var expected = architecture.ParameterShapes(shape);
             var names = expected.Select(p => p.Name).ToList();
             var extra = source.Keys.Except(names).ToList();
             var missing = names.Except(source.Keys).ToList();

@@ -12,6 +12,12 @@ namespace Microsoft.ML.WeightInit.Persistence
         /// 2 is the ONNX graph.</summary>
         public const int Version = 2;
 
+        /// <summary>Format version of a model whose architecture is not the seed net (issue 18): version 2 plus the
+        /// <see cref="ArchitectureKey"/> entry and the operators of the deep architectures (padded Conv, Tanh, Selu,
+        /// GlobalAveragePool). Seed-net models are still written as <see cref="Version"/>, byte for byte as before, so
+        /// an older reader refuses a deep model by its version instead of misreading it.</summary>
+        public const int ArchitectureVersion = 3;
+
         /// <summary>Identifies an InitCnn ONNX model (<c>metadata_props["initcnn.format"]</c>).</summary>
         public const string Name = "Microsoft.ML.WeightInit/InitCnn";
 
@@ -36,6 +42,9 @@ namespace Microsoft.ML.WeightInit.Persistence
         public const string TrainingKey = "initcnn.training";
         public const string InitializationPlanKey = "initcnn.initialization_plan";
         public const string HistoryKey = "initcnn.history";
+
+        /// <summary>The <c>NetworkArchitecture</c> text form (format version 3 only; absent means <c>mnist_net</c>).</summary>
+        public const string ArchitectureKey = "initcnn.architecture";
 
         /// <summary>Output of an exported model: the arg-max class index of each image (int64, [N]).</summary>
         public const string PredictedIndexOutput = "PredictedIndex";

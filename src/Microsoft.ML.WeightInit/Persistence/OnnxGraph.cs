@@ -53,8 +53,12 @@ namespace Microsoft.ML.WeightInit.Persistence
                 graph.Node.Add(step.Kind switch
                 {
                     LayerKind.Convolution => Node("Conv", new[] { x, step.Parameter + ".weight", step.Parameter + ".bias" }, output,
-                        Ints("kernel_shape", step.Size, step.Size), Ints("strides", 1, 1), Ints("pads", 0, 0, 0, 0), Ints("dilations", 1, 1), Int("group", 1)),
+                        Ints("kernel_shape", step.Size, step.Size), Ints("strides", 1, 1), Ints("pads", step.Padding, step.Padding, step.Padding, step.Padding),
+                        Ints("dilations", 1, 1), Int("group", 1)),
                     LayerKind.Relu => Node("Relu", new[] { x }, output),
+                    LayerKind.Tanh => Node("Tanh", new[] { x }, output),
+                    LayerKind.Selu => Node("Selu", new[] { x }, output),
+                    LayerKind.GlobalAveragePool => Node("GlobalAveragePool", new[] { x }, output),
                     LayerKind.MaxPool => Node("MaxPool", new[] { x }, output,
                         Ints("kernel_shape", step.Size, step.Size), Ints("strides", step.Size, step.Size), Ints("pads", 0, 0, 0, 0)),
                     LayerKind.Flatten => Node("Flatten", new[] { x }, output, Int("axis", 1)),

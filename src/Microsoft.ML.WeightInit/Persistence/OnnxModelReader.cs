@@ -14,6 +14,8 @@ namespace Microsoft.ML.WeightInit.Persistence
     internal sealed record OnnxModelContents(ModelMetadata Metadata, string InitializationPlan, IReadOnlyList<StoredTensor> Tensors,
         bool ForMLNet, byte[] Bytes)
     {
+        public NetworkArchitecture Architecture => NetworkArchitecture.Parse(Metadata.Architecture);
+
         public ImageShape Shape => new(Metadata.Image.Channels, Metadata.Image.Height, Metadata.Image.Width, Metadata.Image.Classes);
     }
 
@@ -56,10 +58,10 @@ namespace Microsoft.ML.WeightInit.Persistence
             {
                 throw new InvalidDataException($"{where}: format version '{versionText}' is not a number.");
             }
-            if (version != OnnxFormat.Version)
+            if (version != OnnxFormat.Version && version != OnnxFormat.ArchitectureVersion)
             {
                 throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture,
-                    $"{where} holds an InitCnn model in format version {version}; this version of Microsoft.ML.WeightInit reads format version {OnnxFormat.Version}. {(version > OnnxFormat.Version ? "Update the Microsoft.ML.WeightInit package." : "Save it again with the release that wrote it via ExportStateDict, then ImportInitCnn and save with this one.")}"));
+                    $"{where} holds an InitCnn model in format version {version}; this version of Microsoft.ML.WeightInit reads format versions {OnnxFormat.Version} and {OnnxFormat.ArchitectureVersion}. {(version > OnnxFormat.ArchitectureVersion ? "Update the Microsoft.ML.WeightInit package." : "Save it again with the release that wrote it via ExportStateDict, then ImportInitCnn and save with this one.")}"));
             }
             var metadata = new ModelMetadata
             {
@@ -73,14 +75,16 @@ namespace Microsoft.ML.WeightInit.Persistence
                 Training = Section<TrainingRecord>(props, OnnxFormat.TrainingKey, where),
                 History = Section<List<Training.EpochMetrics>>(props, OnnxFormat.HistoryKey, where),
             };
+            var architecture = Architecture(props, version, where);
+            metadata.Architecture = architecture.TextForm;
             string plan = Required(props, OnnxFormat.InitializationPlanKey, where);
             var shape = CheckMetadata(metadata, where);
-            var tensors = Weights(model.Graph, shape, where);
+            var tensors = Weights(model.Graph, shape, architecture, where);
             bool forMLNet = model.Graph?.Output.Any(o => o.Name == OnnxFormat.RowIndexOutput) == true;
 
             // The graph must be exactly the one this library builds from these weights and this metadata.
             var names = new GraphNames(metadata.Columns.Features, metadata.Columns.Score, forMLNet);
-            var expected = OnnxGraph.Build(MnistCnn.Steps, shape, metadata.Normalization.Mean, metadata.Normalization.Std, tensors, names);
+            var expected = OnnxGraph.Build(architecture.Steps(shape), shape, metadata.Normalization.Mean, metadata.Normalization.Std, tensors, names);
             if (!expected.Equals(model.Graph))
             {
                 throw new InvalidDataException($"{where}: the ONNX graph is not the InitCnn graph (format version {version}) that its metadata and weights describe; the model was edited or damaged.");
@@ -114,7 +118,32 @@ namespace Microsoft.ML.WeightInit.Persistence
             return shape;
         }
 
-        private static List<StoredTensor> Weights(GraphProto? graph, ImageShape shape, string where)
+        /// <summary>The architecture: <c>mnist_net</c> in format version 2 (which has no entry for it), the
+        /// <see cref="OnnxFormat.ArchitectureKey"/> entry in version 3 (which must not be <c>mnist_net</c>).</summary>
+        private static NetworkArchitecture Architecture(Dictionary<string, string> props, int version, string where)
+        {
+            if (version == OnnxFormat.Version)
+            {
+                return props.ContainsKey(OnnxFormat.ArchitectureKey)
+                    ? throw new InvalidDataException($"{where}: metadata '{OnnxFormat.ArchitectureKey}' is present in format version {version}, which has none; the model was edited or damaged.")
+                    : NetworkArchitecture.MnistNet;
+            }
+            string text = Required(props, OnnxFormat.ArchitectureKey, where);
+            NetworkArchitecture architecture;
+            try
+            {
+                architecture = NetworkArchitecture.Parse(text);
+            }
+            catch (ArchitectureFormatException e)
+            {
+                throw new InvalidDataException($"{where}: metadata '{OnnxFormat.ArchitectureKey}' is not a valid architecture: {e.Message}", e);
+            }
+            return architecture == NetworkArchitecture.MnistNet
+                ? throw new InvalidDataException($"{where}: format version {version} declares architecture mnist_net, which is written as format version {OnnxFormat.Version}; the model was edited or damaged.")
+                : architecture;
+        }
+
+        private static List<StoredTensor> Weights(GraphProto? graph, ImageShape shape, NetworkArchitecture architecture, string where)
         {
             if (graph is null)
             {
@@ -126,7 +155,7 @@ namespace Microsoft.ML.WeightInit.Persistence
                 initializers[t.Name] = t;
             }
             var result = new List<StoredTensor>();
-            foreach (var (name, needed) in MnistCnn.ParameterShapes(shape))
+            foreach (var (name, needed) in architecture.ParameterShapes(shape))
             {
                 if (!initializers.TryGetValue(name, out var t))
                 {

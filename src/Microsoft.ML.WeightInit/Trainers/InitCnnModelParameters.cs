@@ -16,7 +16,7 @@ namespace Microsoft.ML.WeightInit.Trainers
     {
         private volatile bool _disposed;
 
-        internal InitCnnModelParameters(MnistCnn network, float normalizationMean, float normalizationStd,
+        internal InitCnnModelParameters(ClassifierNetwork network, float normalizationMean, float normalizationStd,
             IReadOnlyList<EpochMetrics> history, TrainingSettings settings, DataViewSchema.Annotations? labelAnnotations)
         {
             Network = network ?? throw new ArgumentNullException(nameof(network));
@@ -28,8 +28,12 @@ namespace Microsoft.ML.WeightInit.Trainers
             Network.eval();
         }
 
-        /// <summary>The trained network (TorchSharp module; parameters named as PyTorch's: <c>conv1.weight</c>, …).</summary>
-        public MnistCnn Network { get; }
+        /// <summary>The trained network (TorchSharp module; parameters named as PyTorch's: <c>conv1.weight</c>, … for the
+        /// seed net, <c>layers.0.weight</c>, … for the deep architectures).</summary>
+        public ClassifierNetwork Network { get; }
+
+        /// <summary>The architecture of <see cref="Network"/> (<see cref="NetworkArchitecture.MnistNet"/> by default).</summary>
+        public NetworkArchitecture Architecture => Network.Architecture;
 
         /// <summary>Input images (C × H × W) and number of classes K.</summary>
         public ImageShape ImageShape => Network.Shape;

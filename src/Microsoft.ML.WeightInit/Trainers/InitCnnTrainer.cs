@@ -14,7 +14,8 @@ namespace Microsoft.ML.WeightInit.Trainers
 {
     /// <summary>
     /// Trains the classic MNIST convolutional network (PyTorch's <c>examples/mnist</c> <c>Net</c>) on TorchSharp, with a
-    /// chosen weight initialization. Reached through
+    /// chosen weight initialization; or, with <see cref="Options.Architecture"/>, a deep MLP or plain CNN (see
+    /// <see cref="NetworkArchitecture"/>). Reached through
     /// <see cref="InitCnnCatalog.InitCnn(MulticlassClassificationCatalog.MulticlassClassificationTrainers, InitCnnTrainer.Options)"/>.
     /// </summary>
     /// <remarks>
@@ -147,6 +148,11 @@ namespace Microsoft.ML.WeightInit.Trainers
             /// <summary>Convolution path; null picks one verified against float64 on this CPU, and then conv1 + ReLU + max-pool
             /// of 1-channel images run as one fused kernel when it passed its own float64 check. Default null.</summary>
             public ConvolutionPath? ConvolutionPath;
+
+            /// <summary>The network to train: <see cref="NetworkArchitecture.MnistNet"/> (the seed article's net, the
+            /// default), or a deep one such as <c>NetworkArchitecture.Parse("mlp(depth=30, width=256, activation=relu)")</c>;
+            /// saved with the model (ONNX export included). Default <see cref="NetworkArchitecture.MnistNet"/>.</summary>
+            public NetworkArchitecture Architecture = NetworkArchitecture.MnistNet;
 
             /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core); more than
             /// <see cref="Environment.ProcessorCount"/> is capped at it, with a message in <c>mlContext.Log</c>. The count
@@ -379,6 +385,7 @@ namespace Microsoft.ML.WeightInit.Trainers
                 Seed = o.Seed,
                 ConvolutionPath = o.ConvolutionPath,
                 NumberOfThreads = o.NumberOfThreads,
+                Architecture = o.Architecture ?? throw new ArgumentNullException(nameof(Options.Architecture)),
                 Initialization = new InitializerPlan(
                     o.WeightInitializer ?? throw new ArgumentNullException(nameof(Options.WeightInitializer)),
                     o.BiasInitializer ?? throw new ArgumentNullException(nameof(Options.BiasInitializer)))

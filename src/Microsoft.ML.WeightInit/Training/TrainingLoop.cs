@@ -10,7 +10,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Microsoft.ML.WeightInit.Training
 {
     /// <summary>
-    /// Trains an <see cref="MnistCnn"/> with the seed article's protocol: seeded initialization, then per epoch a
+    /// Trains a network (<see cref="TrainingSettings.Architecture"/>; the seed's <see cref="MnistCnn"/> by default) with the seed article's protocol: seeded initialization, then per epoch a
     /// shuffled pass of mini-batch SGD with momentum on the NLL loss, then the average NLL and accuracy on the
     /// validation set. Every batch runs in its own dispose scope, so native memory stays flat across epochs.
     /// </summary>
@@ -45,7 +45,7 @@ namespace Microsoft.ML.WeightInit.Training
         /// <param name="data">Images and labels.</param>
         /// <param name="batchSize">Images per forward pass.</param>
         /// <returns>(average NLL in nats, accuracy in [0, 1]).</returns>
-        public static (double Loss, double Accuracy) Evaluate(MnistCnn net, TensorDataset data, int batchSize)
+        public static (double Loss, double Accuracy) Evaluate(ClassifierNetwork net, TensorDataset data, int batchSize)
         {
             ArgumentNullException.ThrowIfNull(net);
             ArgumentNullException.ThrowIfNull(data);
@@ -72,5 +72,5 @@ namespace Microsoft.ML.WeightInit.Training
     /// <param name="Network">The trained network (owned by the caller; dispose it).</param>
     /// <param name="History">Metrics per epoch.</param>
     /// <param name="ConvolutionPath">The convolution path used.</param>
-    internal sealed record TrainingOutcome(MnistCnn Network, IReadOnlyList<EpochMetrics> History, ConvolutionPath ConvolutionPath);
+    internal sealed record TrainingOutcome(ClassifierNetwork Network, IReadOnlyList<EpochMetrics> History, ConvolutionPath ConvolutionPath);
 }

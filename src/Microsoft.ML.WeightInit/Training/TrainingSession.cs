@@ -23,9 +23,9 @@ namespace Microsoft.ML.WeightInit.Training
         private readonly optim.Optimizer _optimizer;
         private readonly List<EpochMetrics> _history = new();
         private readonly Action<string>? _log;
-        private MnistCnn? _network;
+        private ClassifierNetwork? _network;
 
-        private TrainingSession(TensorDataset train, TensorDataset? validation, TrainingSettings settings, MnistCnn network,
+        private TrainingSession(TensorDataset train, TensorDataset? validation, TrainingSettings settings, ClassifierNetwork network,
             Generator generator, Action<string>? log)
         {
             _train = train;
@@ -42,7 +42,7 @@ namespace Microsoft.ML.WeightInit.Training
         public TrainingSettings Settings { get; }
 
         /// <summary>The network being trained (owned by the session until <see cref="DetachNetwork"/>).</summary>
-        public MnistCnn Network => _network ?? throw new ObjectDisposedException(nameof(TrainingSession), "The network was detached.");
+        public ClassifierNetwork Network => _network ?? throw new ObjectDisposedException(nameof(TrainingSession), "The network was detached.");
 
         /// <summary>Metrics of the epochs run so far.</summary>
         public IReadOnlyList<EpochMetrics> History => _history;
@@ -71,12 +71,20 @@ namespace Microsoft.ML.WeightInit.Training
             log?.Invoke(ThreadUse.Describe(settings.NumberOfThreads, ThreadUse.Apply(settings.NumberOfThreads)));
             var path = settings.ConvolutionPath ?? ConvolutionPathSelector.Current.Path;
             log?.Invoke(settings.ConvolutionPath is null ? ConvolutionPathSelector.Current.ToString() : $"Convolution path: {path} (set by the caller)");
+            if (settings.ConvolutionPath is null && settings.Architecture.Kind == ArchitectureKind.PlainCnn)
+            {
+                // The process's path was checked on the seed net's shapes; the deep CNN's 3×3 shapes are checked too.
+                var selection = ConvolutionPathSelector.For(PlainCnnNetwork.CheckShapes(settings.Architecture, train.Shape), PlainCnnNetwork.Kernel);
+                path = selection.Path;
+                log?.Invoke($"{settings.Architecture.TextForm}: {selection}");
+            }
 
-            var net = new MnistCnn(train.Shape, path)
+            var net = settings.Architecture.Build(train.Shape, path);
+            if (net is MnistCnn seedNet)
             {
                 // The fused conv1 kernel belongs to the checked selection; a path the caller pins runs as pinned.
-                FusedConv1ReluPool = settings.ConvolutionPath is null && train.Shape.Channels == 1 && ConvolutionPathSelector.Current.UsesFusedConv1,
-            };
+                seedNet.FusedConv1ReluPool = settings.ConvolutionPath is null && train.Shape.Channels == 1 && ConvolutionPathSelector.Current.UsesFusedConv1;
+            }
             var generator = new Generator((ulong)settings.Seed);
             try
             {
@@ -161,7 +169,7 @@ namespace Microsoft.ML.WeightInit.Training
 
         /// <summary>Hands the network to the caller (who then disposes it); the session can train no further.</summary>
         /// <returns>The network.</returns>
-        public MnistCnn DetachNetwork()
+        public ClassifierNetwork DetachNetwork()
         {
             var net = Network;
             _network = null;
@@ -177,7 +185,7 @@ namespace Microsoft.ML.WeightInit.Training
             _network = null;
         }
 
-        private static string? FirstNonFiniteParameter(MnistCnn net)
+        private static string? FirstNonFiniteParameter(ClassifierNetwork net)
         {
             using var scope = NewDisposeScope();
             foreach (var (name, parameter) in net.named_parameters())
@@ -191,7 +199,7 @@ namespace Microsoft.ML.WeightInit.Training
         }
 
         /// <summary>The loss on the first training batch (storage order), without gradients or randomness.</summary>
-        private double ProbeLoss(MnistCnn net)
+        private double ProbeLoss(ClassifierNetwork net)
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -199,7 +207,7 @@ namespace Microsoft.ML.WeightInit.Training
             return F.nll_loss(net.forward(_train.Features.narrow(0, 0, size)), _train.Labels.narrow(0, 0, size)).item<float>();
         }
 
-        private double Step(MnistCnn net, Tensor order, long start, long size)
+        private double Step(ClassifierNetwork net, Tensor order, long start, long size)
         {
             using var scope = NewDisposeScope();
             var index = order.narrow(0, start, size);

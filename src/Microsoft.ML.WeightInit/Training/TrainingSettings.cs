@@ -28,6 +28,9 @@ namespace Microsoft.ML.WeightInit.Training
         /// <summary>The initializer of each (layer, weight/bias); default: PyTorch's own reset everywhere.</summary>
         public InitializerPlan Initialization { get; init; } = InitializerPlan.PyTorchDefault;
 
+        /// <summary>The network trained (default <see cref="NetworkArchitecture.MnistNet"/>, the seed article's net).</summary>
+        public NetworkArchitecture Architecture { get; init; } = NetworkArchitecture.MnistNet;
+
         /// <summary>Convolution path; null picks a verified one (<see cref="ConvolutionPathSelector"/>), with the fused
         /// conv1 + ReLU + max-pool kernel for 1-channel images when it passed its float64 check; a pinned path runs as pinned.</summary>
         public ConvolutionPath? ConvolutionPath { get; init; }
@@ -50,6 +53,7 @@ namespace Microsoft.ML.WeightInit.Training
             Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
             Require(NumberOfThreads >= 0, nameof(NumberOfThreads), NumberOfThreads, "0 (libtorch's default) or more");
             ArgumentNullException.ThrowIfNull(Initialization, nameof(Initialization));
+            ArgumentNullException.ThrowIfNull(Architecture, nameof(Architecture));
         }
 
         private static void Require(bool ok, string name, object value, string expected)

@@ -55,7 +55,7 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         }
 
         [TestMethod]
-        [DataRow(3, "Update the Microsoft.ML.WeightInit package")]
+        [DataRow(4, "Update the Microsoft.ML.WeightInit package")]
         [DataRow(1, "format version 1")]
         public void AnOnnxModelOfAnotherFormatVersion_IsRejected_SayingWhatToDo(int version, string expected)
         {

@@ -14,7 +14,8 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             SummaryCsv = "comparison-summary.csv", RunsCsv = "comparison-runs.csv", Png = "comparison.png";
 
         /// <summary>The set's file names.</summary>
-        public static IReadOnlyCollection<string> Names { get; } = new[] { Markdown, Json, EpochsCsv, SummaryCsv, RunsCsv, Png };
+        public static IReadOnlyCollection<string> Names { get; } = new[] { Markdown, Json, EpochsCsv, SummaryCsv, RunsCsv, Png }
+            .Concat(Signal.SignalReportFiles.Names).ToArray();
 
         /// <summary>Writes comparison.md, comparison.json, the three CSV files and comparison.png as one set
         /// (<see cref="ReportDirectory.Replace"/>: a kill part-way leaves the previous set whole, never a mix).</summary>
@@ -22,7 +23,10 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         /// <param name="summary">The summarized comparison.</param>
         /// <param name="dataDescription">Where the data came from.</param>
         /// <returns>The paths written.</returns>
-        public static IReadOnlyList<string> Write(string directory, ComparisonSummary summary, string dataDescription)
+        /// <param name="signal">Signal propagation at initialization to write beside (signal.md, signal.csv,
+        /// signal.png), or null.</param>
+        public static IReadOnlyList<string> Write(string directory, ComparisonSummary summary, string dataDescription,
+            Signal.SignalComparison? signal = null)
         {
             ReportDirectory.Replace(directory, Names, staging =>
             {
@@ -33,8 +37,13 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                 CsvReport.Write(S(SummaryCsv), CsvReport.Summary(summary));
                 CsvReport.Write(S(RunsCsv), CsvReport.Runs(summary.Result));
                 CurvePlot.Write(S(Png), summary);
+                if (signal is not null)
+                {
+                    Signal.SignalReportFiles.WriteInto(staging, signal);
+                }
             });
-            return Names.Select(name => Path.Combine(directory, name)).ToList();
+            return Names.Where(name => signal is not null || !Signal.SignalReportFiles.Names.Contains(name))
+                .Select(name => Path.Combine(directory, name)).ToList();
         }
     }
 }

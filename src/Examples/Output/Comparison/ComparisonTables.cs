@@ -50,14 +50,16 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                 .AddColumn("Initializer").AddColumn("Runs")
                 .AddColumn(new TableColumn("MicroAccuracy").RightAligned())
                 .AddColumn(new TableColumn("MacroAccuracy").RightAligned())
-                .AddColumn(new TableColumn("LogLoss").RightAligned());
+                .AddColumn(new TableColumn("LogLoss").RightAligned())
+                .AddColumn(new TableColumn(Markup.Escape($"Steps to loss ≤ {summary.Result.Options.LossThreshold.ToString(CultureInfo.InvariantCulture)}")).RightAligned());
             foreach (string i in summary.Result.Initializers)
             {
                 int evaluated = summary.Result.RunsOf(i).Count(r => r.Evaluation is not null);
                 table.AddRow(Markup.Escape(i), Markup.Escape(summary.StatusOf(i)),
                     Markup.Escape(CellText.Of(summary.MicroAccuracy[i], evaluated)),
                     Markup.Escape(CellText.Of(summary.MacroAccuracy[i], evaluated)),
-                    Markup.Escape(CellText.Of(summary.LogLoss[i], evaluated)));
+                    Markup.Escape(CellText.Of(summary.LogLoss[i], evaluated)),
+                    Markup.Escape(summary.StepsToLossText(i)));
             }
             return table;
         }

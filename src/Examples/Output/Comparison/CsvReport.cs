@@ -28,7 +28,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         [CsvRecord]
         public sealed partial record RunRow(string Initializer, string WeightInitializer, string BiasInitializer, long Seed, string Status,
             int CompletedEpochs, int? DivergedEpoch, int? DivergedStep, string? DivergedParameter, double? FinalLoss, double? FinalAccuracy,
-            double? MicroAccuracy, double? MacroAccuracy, double? LogLoss, double Seconds, string? Note);
+            double? MicroAccuracy, double? MacroAccuracy, double? LogLoss, double Seconds, string? Note, long? StepsToLoss = null);
 
         /// <summary>Rows of every run's epochs.</summary>
         public static IEnumerable<EpochRow> Epochs(ComparisonResult result) =>
@@ -47,7 +47,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         public static IEnumerable<RunRow> Runs(ComparisonResult result) =>
             result.Runs.Select(r => new RunRow(r.Initializer, r.WeightInitializer, r.BiasInitializer, r.Seed, Status(r), r.History.Count,
                 r.Divergence?.Epoch, r.Divergence?.Step, r.Divergence?.Parameter, OrNull(r.FinalLoss), OrNull(r.FinalAccuracy),
-                r.Evaluation?.MicroAccuracy, r.Evaluation?.MacroAccuracy, r.Evaluation?.LogLoss, r.Seconds, r.Note));
+                r.Evaluation?.MicroAccuracy, r.Evaluation?.MacroAccuracy, r.Evaluation?.LogLoss, r.Seconds, r.Note, r.StepsToLoss));
 
         /// <summary>Writes rows to a file with a header, replacing it atomically.</summary>
         public static void Write<T>(string path, IEnumerable<T> rows) => AtomicFile.WriteText(path, writer =>

@@ -15,22 +15,16 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
     /// <summary>
     /// The curves as one PNG (OxyPlot rendered with SkiaSharp): average test loss (log scale) and test accuracy vs
     /// epoch, one line per initializer at the mean over seeds, with a band of ± one sample standard deviation; when
-    /// some initializers did not learn, a third panel zooms on the accuracy of those that did.
+    /// some initializers did not learn, a third panel zooms on the accuracy of those that did. The value axes are padded
+    /// so no point sits on the frame; each initializer has its own colour, marker and dash pattern and a small
+    /// horizontal offset (<see cref="PlotStyles"/>), so runs with the same curve (stuck initializers) stay visible side
+    /// by side instead of drawing one line.
     /// </summary>
     public static class CurvePlot
     {
         private const int PanelWidth = 620;
         private const int PanelHeight = 460;
         private const int LegendWidth = 260;
-
-        private static readonly OxyColor[] Palette =
-        {
-            OxyColor.Parse("#1f77b4"), OxyColor.Parse("#ff7f0e"), OxyColor.Parse("#2ca02c"), OxyColor.Parse("#d62728"),
-            OxyColor.Parse("#9467bd"), OxyColor.Parse("#8c564b"), OxyColor.Parse("#e377c2"), OxyColor.Parse("#7f7f7f"),
-            OxyColor.Parse("#bcbd22"), OxyColor.Parse("#17becf"),
-        };
-
-        private static readonly LineStyle[] Styles = { LineStyle.Solid, LineStyle.Dash, LineStyle.Dot, LineStyle.DashDot };
 
         /// <summary>Writes the PNG.</summary>
         /// <param name="path">Destination file.</param>
@@ -98,20 +92,22 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             {
                 Position = AxisPosition.Bottom,
                 Title = "Epoch",
-                Minimum = 0.8,
-                Maximum = table.Epochs + 0.2,
+                Minimum = 0.6,
+                Maximum = table.Epochs + 0.4,
                 MajorStep = 1,
                 MinorStep = 1,
                 MajorGridlineStyle = LineStyle.Dot,
             });
             model.Axes.Add(logarithmic
-                ? new LogarithmicAxis { Position = AxisPosition.Left, Title = table.Metric, MajorGridlineStyle = LineStyle.Dot }
-                : new LinearAxis { Position = AxisPosition.Left, Title = table.Metric, MajorGridlineStyle = LineStyle.Dot });
+                ? new LogarithmicAxis { Position = AxisPosition.Left, Title = table.Metric, MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.06, MaximumPadding = 0.06 }
+                : new LinearAxis { Position = AxisPosition.Left, Title = table.Metric, MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.06, MaximumPadding = 0.06 });
 
             foreach (string initializer in initializers)
             {
                 int index = result.Initializers.ToList().IndexOf(initializer);
-                var color = Palette[index % Palette.Length];
+                var style = PlotStyles.Of(index);
+                var color = style.Color;
+                double dodge = PlotStyles.Dodge(index, result.Initializers.Count);
                 var cells = Enumerable.Range(1, table.Epochs).Select(e => (Epoch: e, Cell: table[e, initializer]))
                     .Where(x => x.Cell.N > 0 && double.IsFinite(x.Cell.Mean) && (!logarithmic || x.Cell.Mean > 0)).ToList();
                 if (cells.Count == 0)
@@ -131,8 +127,8 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                     {
                         double std = double.IsFinite(cell.Std) ? cell.Std : 0;
                         double low = logarithmic ? Math.Max(cell.Mean - std, cell.Mean / 10) : cell.Mean - std;
-                        band.Points.Add(new DataPoint(epoch, low));
-                        band.Points2.Add(new DataPoint(epoch, cell.Mean + std));
+                        band.Points.Add(new DataPoint(epoch + dodge, low));
+                        band.Points2.Add(new DataPoint(epoch + dodge, cell.Mean + std));
                     }
                     model.Series.Add(band);
                 }
@@ -140,13 +136,14 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                 {
                     Title = initializer,
                     Color = color,
-                    LineStyle = Styles[index / Palette.Length % Styles.Length],
+                    LineStyle = style.Dash,
                     StrokeThickness = 2,
-                    MarkerType = MarkerType.Circle,
-                    MarkerSize = 3,
+                    MarkerType = style.Marker,
+                    MarkerSize = 4,
                     MarkerFill = color,
+                    MarkerStroke = color,
                 };
-                line.Points.AddRange(cells.Select(x => new DataPoint(x.Epoch, x.Cell.Mean)));
+                line.Points.AddRange(cells.Select(x => new DataPoint(x.Epoch + dodge, x.Cell.Mean)));
                 model.Series.Add(line);
             }
             return model;

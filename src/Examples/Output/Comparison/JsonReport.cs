@@ -31,7 +31,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         /// <summary>The options that matter to a reader.</summary>
         public sealed record OptionsDto(IReadOnlyList<string> Initializers, IReadOnlyList<long> Seeds, int Epochs, int BatchSize,
             double LearningRate, double Momentum, string BiasInitializer, bool PyTorchDefaultKeepsItsBias,
-            double StuckAccuracyMargin, double StuckLossMargin);
+            double StuckAccuracyMargin, double StuckLossMargin, string Architecture = "mnist_net", double LossThreshold = 0.5, int LossWindow = 50);
 
         /// <summary>The test set's no-learning floors.</summary>
         public sealed record TestSetDto(long Count, double MajorityShare, double PriorCrossEntropy);
@@ -39,7 +39,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         /// <summary>One run.</summary>
         public sealed record RunDto(string Initializer, string WeightInitializer, string BiasInitializer, long Seed, string Status,
             int? DivergedEpoch, int? DivergedStep, string? DivergedParameter, double? MicroAccuracy, double? MacroAccuracy, double? LogLoss,
-            double Seconds, string? Note, IReadOnlyList<EpochDto> Epochs);
+            double Seconds, string? Note, IReadOnlyList<EpochDto> Epochs, long? StepsToLoss = null);
 
         /// <summary>One epoch of a run.</summary>
         public sealed record EpochDto(int Epoch, double? AverageLoss, double? Accuracy, double? TrainingLoss, double Seconds, double ImagesPerSecond);
@@ -58,13 +58,14 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             var o = r.Options;
             return new Document(r.IsComplete, r.PlannedRuns, r.Runs.Count, r.Seconds, dataDescription,
                 new OptionsDto(r.Initializers, o.Seeds, o.TrainerOptions.NumberOfEpochs, o.TrainerOptions.BatchSize, o.TrainerOptions.LearningRate, o.TrainerOptions.Momentum, o.BiasInitializer,
-                    o.PyTorchDefaultKeepsItsBias, o.LearningCriterion.AccuracyMargin, o.LearningCriterion.LossMargin),
+                    o.PyTorchDefaultKeepsItsBias, o.LearningCriterion.AccuracyMargin, o.LearningCriterion.LossMargin,
+                    o.TrainerOptions.Architecture.TextForm, o.LossThreshold, o.LossWindow),
                 new TestSetDto(r.TestSet.Count, r.TestSet.MajorityShare, r.TestSet.PriorCrossEntropy),
                 r.Runs.Select(run => new RunDto(run.Initializer, run.WeightInitializer, run.BiasInitializer, run.Seed,
                     run.Status.ToString().ToLowerInvariant(), run.Divergence?.Epoch, run.Divergence?.Step, run.Divergence?.Parameter,
                     run.Evaluation?.MicroAccuracy, run.Evaluation?.MacroAccuracy, run.Evaluation?.LogLoss, run.Seconds, run.Note,
                     run.History.Select(h => new EpochDto(h.Epoch, OrNull(h.ValidationLoss), OrNull(h.ValidationAccuracy),
-                        OrNull(h.TrainingLoss), h.Seconds, h.ImagesPerSecond)).ToList())).ToList(),
+                        OrNull(h.TrainingLoss), h.Seconds, h.ImagesPerSecond)).ToList(), run.StepsToLoss)).ToList(),
                 new Dictionary<string, IReadOnlyList<IReadOnlyDictionary<string, CellDto>>>
                 {
                     ["averageLoss"] = Rows(summary.Loss),

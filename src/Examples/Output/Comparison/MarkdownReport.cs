@@ -27,6 +27,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                 writer.WriteLine();
             }
             writer.WriteLine($"- Data: {dataDescription}; {r.TrainCount.ToString(c)} training images, {r.TestSet.Count.ToString(c)} test images.");
+            writer.WriteLine($"- Architecture: {o.TrainerOptions.Architecture.TextForm}.");
             writer.WriteLine(string.Create(c,
                 $"- Protocol: {o.TrainerOptions.NumberOfEpochs} epochs, batch {o.TrainerOptions.BatchSize}, SGD lr {o.TrainerOptions.LearningRate}, momentum {o.TrainerOptions.Momentum}; biases {o.BiasInitializer}{(o.PyTorchDefaultKeepsItsBias ? " (pytorch_default keeps its own bias reset)" : string.Empty)}."));
             writer.WriteLine($"- Seeds: {string.Join(", ", o.Seeds.Select(s => s.ToString(c)))}. Cells are {(o.Seeds.Count > 1 ? "mean ± sample standard deviation over seeds" : "single runs")}; \"(n=k)\" marks cells that fewer runs reached.");
@@ -37,12 +38,15 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
 
             writer.WriteLine("## Final epoch: ML.NET Evaluate on the test set");
             writer.WriteLine();
-            writer.WriteLine("| Initializer | Runs | MicroAccuracy | MacroAccuracy | LogLoss |");
-            writer.WriteLine("| --- | --- | ---: | ---: | ---: |");
+            writer.WriteLine(string.Create(c,
+                $"\"Steps to loss ≤ {o.LossThreshold}\": SGD steps until the mean training loss of the last {o.LossWindow} batches first reached {o.LossThreshold} nats (mean ± std over the runs that reached it; (k/n) runs did; {r.TrainCount / o.BatchSize + (r.TrainCount % o.BatchSize == 0 ? 0 : 1)} steps per epoch)."));
+            writer.WriteLine();
+            writer.WriteLine($"| Initializer | Runs | MicroAccuracy | MacroAccuracy | LogLoss | Steps to loss ≤ {o.LossThreshold.ToString(c)} |");
+            writer.WriteLine("| --- | --- | ---: | ---: | ---: | ---: |");
             foreach (string i in r.Initializers)
             {
                 int evaluated = r.RunsOf(i).Count(run => run.Evaluation is not null);
-                writer.WriteLine($"| {Escape(i)} | {Escape(summary.StatusOf(i))} | {CellText.Of(summary.MicroAccuracy[i], evaluated)} | {CellText.Of(summary.MacroAccuracy[i], evaluated)} | {CellText.Of(summary.LogLoss[i], evaluated)} |");
+                writer.WriteLine($"| {Escape(i)} | {Escape(summary.StatusOf(i))} | {CellText.Of(summary.MicroAccuracy[i], evaluated)} | {CellText.Of(summary.MacroAccuracy[i], evaluated)} | {CellText.Of(summary.LogLoss[i], evaluated)} | {summary.StepsToLossText(i)} |");
             }
             writer.WriteLine();
 
@@ -56,12 +60,12 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
 
             writer.WriteLine("## Runs");
             writer.WriteLine();
-            writer.WriteLine("| Initializer | Weights | Biases | Seed | Status | Final loss | Final accuracy | Seconds | Note |");
-            writer.WriteLine("| --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- |");
+            writer.WriteLine("| Initializer | Weights | Biases | Seed | Status | Final loss | Final accuracy | Steps to loss | Seconds | Note |");
+            writer.WriteLine("| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |");
             foreach (var run in r.Runs)
             {
                 writer.WriteLine(string.Create(c,
-                    $"| {Escape(run.Initializer)} | {Escape(run.WeightInitializer)} | {Escape(run.BiasInitializer)} | {run.Seed} | {run.Status.ToString().ToLowerInvariant()} | {run.FinalLoss:F4} | {run.FinalAccuracy:F4} | {run.Seconds:F1} | {Escape(run.Note ?? string.Empty)} |"));
+                    $"| {Escape(run.Initializer)} | {Escape(run.WeightInitializer)} | {Escape(run.BiasInitializer)} | {run.Seed} | {run.Status.ToString().ToLowerInvariant()} | {run.FinalLoss:F4} | {run.FinalAccuracy:F4} | {(run.StepsToLoss is long s ? s.ToString(c) : "never")} | {run.Seconds:F1} | {Escape(run.Note ?? string.Empty)} |"));
             }
         }
 

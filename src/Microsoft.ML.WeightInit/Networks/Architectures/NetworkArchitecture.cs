@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Linq;
+
+namespace Microsoft.ML.WeightInit.Networks
+{
+    /// <summary>
+    /// Which network the InitCnn trainer builds: the seed article's net (the default) or a deep architecture where the
+    /// initialization decides whether the network trains at all (He et al. 2015, Saxe et al. 2014, Mishkin &amp; Matas
+    /// 2016). Every architecture maps N × C × H × W images to K log-probabilities, runs its convolutions on the
+    /// verified <see cref="ConvolutionPath"/>, and is exported to ONNX with the model.
+    /// </summary>
+    /// <remarks>
+    /// <para>Text forms (<see cref="TextForm"/>, read back by <see cref="Parse"/>; parameters may be omitted or given
+    /// in any order, the canonical form lists them all):</para>
+    /// <list type="bullet">
+    /// <item><c>mnist_net</c>: <see cref="MnistCnn"/>; layers <c>conv1</c>, <c>conv2</c>, <c>fc1</c>, <c>fc2</c>.</item>
+    /// <item><c>mlp(depth=30, width=256, activation=relu)</c>: the flattened image (C·H·W values) through
+    /// <c>depth</c> fully connected layers, <c>depth − 1</c> of <c>width</c> units each followed by the activation,
+    /// the last one to the K classes; layers <c>layers.0</c> … <c>layers.{depth−1}</c> (type <c>Linear</c>).</item>
+    /// <item><c>plain_cnn(depth=20, width=32, activation=relu, batch_norm=false)</c>: <c>depth − 1</c> 3×3
+    /// convolutions (zero padding 1, stride 1), each followed by the activation, in three stages of
+    /// <c>width</c>, 2·<c>width</c> and 4·<c>width</c> channels (the first convolution of a stage changes the width;
+    /// the stages differ in length by at most one, the first ones longer), 2×2 max-pooling after the first and the
+    /// second stage, global average pooling, and a linear classifier (4·<c>width</c> → K); layers <c>layers.0</c> …
+    /// <c>layers.{depth−2}</c> (type <c>Conv2d</c>) and <c>layers.{depth−1}</c> (type <c>Linear</c>).</item>
+    /// </list>
+    /// <para>Layer names are stable: initializer plans address them (<c>layers.29.weight=zeros</c>,
+    /// <c>Linear.weight=…</c>, <c>layers.*.bias=zeros</c>). <c>activation</c> is one of <c>relu</c>, <c>tanh</c>,
+    /// <c>linear</c>, <c>selu</c>. <c>batch_norm=true</c> is not supported yet (an
+    /// <see cref="ArchitectureFormatException"/> says so).</para>
+    /// </remarks>
+    public sealed record NetworkArchitecture
+    {
+        /// <summary>Largest depth accepted (layers), for either deep family.</summary>
+        public const int MaxDepth = 1000;
+
+        /// <summary>Largest width accepted (units of an MLP layer, channels of the first CNN stage).</summary>
+        public const int MaxWidth = 16384;
+
+        private static readonly Dictionary<NetworkActivation, string> ActivationNames = new()
+        {
+            [NetworkActivation.Relu] = "relu",
+            [NetworkActivation.Tanh] = "tanh",
+            [NetworkActivation.Linear] = "linear",
+            [NetworkActivation.Selu] = "selu",
+        };
+
+        private NetworkArchitecture(ArchitectureKind kind, int depth, int width, NetworkActivation activation, bool batchNorm)
+        {
+            Kind = kind;
+            Depth = depth;
+            Width = width;
+            Activation = activation;
+            BatchNorm = batchNorm;
+        }
+
+        /// <summary>The seed article's net (<see cref="MnistCnn"/>), text form <c>mnist_net</c>: the default.</summary>
+        public static NetworkArchitecture MnistNet { get; } = new(ArchitectureKind.MnistNet, 4, 0, NetworkActivation.Relu, false);
+
+        /// <summary>The family.</summary>
+        public ArchitectureKind Kind { get; }
+
+        /// <summary>Parameterized layers, the classifier included (4 for <c>mnist_net</c>).</summary>
+        public int Depth { get; }
+
+        /// <summary>Units per hidden layer (<c>mlp</c>), channels of the first stage (<c>plain_cnn</c>); 0 for
+        /// <c>mnist_net</c>.</summary>
+        public int Width { get; }
+
+        /// <summary>The nonlinearity after every layer but the last (ReLU for <c>mnist_net</c>).</summary>
+        public NetworkActivation Activation { get; }
+
+        /// <summary>Batch normalization after every convolution (<c>plain_cnn</c> only; not supported yet).</summary>
+        public bool BatchNorm { get; }
+
+        /// <summary>The canonical text form, e.g. <c>mlp(depth=30, width=256, activation=relu)</c>.</summary>
+        public string TextForm => Kind switch
+        {
+            ArchitectureKind.Mlp => string.Create(CultureInfo.InvariantCulture, $"mlp(depth={Depth}, width={Width}, activation={ActivationNames[Activation]})"),
+            ArchitectureKind.PlainCnn => string.Create(CultureInfo.InvariantCulture,
+                $"plain_cnn(depth={Depth}, width={Width}, activation={ActivationNames[Activation]}, batch_norm={(BatchNorm ? "true" : "false")})"),
+            _ => "mnist_net",
+        };
+
+        /// <summary>The names of the parameterized layers, in order (what plans address).</summary>
+        public IReadOnlyList<string> LayerNames => Kind == ArchitectureKind.MnistNet
+            ? new[] { "conv1", "conv2", "fc1", "fc2" }
+            : Enumerable.Range(0, Depth).Select(LayerName).ToList();
+
+        /// <summary>A plain MLP (see the remarks for the layout).</summary>
+        /// <param name="depth">Linear layers, the classifier included (2 … <see cref="MaxDepth"/>). Default 30.</param>
+        /// <param name="width">Units per hidden layer (1 … <see cref="MaxWidth"/>). Default 256.</param>
+        /// <param name="activation">Nonlinearity between layers. Default ReLU.</param>
+        /// <returns>The architecture.</returns>
+        /// <exception cref="ArchitectureFormatException">A value out of range (names the parameter).</exception>
+        public static NetworkArchitecture Mlp(int depth = 30, int width = 256, NetworkActivation activation = NetworkActivation.Relu)
+        {
+            Check(depth >= 2 && depth <= MaxDepth, "depth", depth, $"2 … {MaxDepth} (linear layers, the classifier included)");
+            Check(width >= 1 && width <= MaxWidth, "width", width, $"1 … {MaxWidth}");
+            CheckActivation(activation);
+            return new NetworkArchitecture(ArchitectureKind.Mlp, depth, width, activation, false);
+        }
+
+        /// <summary>A plain CNN (see the remarks for the layout).</summary>
+        /// <param name="depth">Parameterized layers: depth − 1 convolutions and the classifier (2 … <see cref="MaxDepth"/>).
+        /// Default 20.</param>
+        /// <param name="width">Channels of the first stage (1 … 1024). Default 32.</param>
+        /// <param name="activation">Nonlinearity after every convolution. Default ReLU.</param>
+        /// <param name="batchNorm">Batch normalization after every convolution; only false is supported yet.</param>
+        /// <returns>The architecture.</returns>
+        /// <exception cref="ArchitectureFormatException">A value out of range or unsupported (names the parameter).</exception>
+        public static NetworkArchitecture PlainCnn(int depth = 20, int width = 32, NetworkActivation activation = NetworkActivation.Relu, bool batchNorm = false)
+        {
+            Check(depth >= 2 && depth <= MaxDepth, "depth", depth, $"2 … {MaxDepth} (convolutions plus the classifier)");
+            Check(width >= 1 && width <= 1024, "width", width, "1 … 1024 (channels of the first stage)");
+            CheckActivation(activation);
+            if (batchNorm)
+            {
+                throw new ArchitectureFormatException(
+                    "plain_cnn: batch_norm=true is not supported yet (batch normalization is not implemented in this release); use batch_norm=false.", "batch_norm");
+            }
+            return new NetworkArchitecture(ArchitectureKind.PlainCnn, depth, width, activation, batchNorm);
+        }
+
+        /// <summary>Reads a text form (see the remarks), e.g. <c>mlp(depth=30, width=256, activation=relu)</c>.</summary>
+        /// <param name="text">The text form; parameters left out take their defaults.</param>
+        /// <returns>The architecture.</returns>
+        /// <exception cref="ArchitectureFormatException">Unknown family, unknown or repeated parameter, a value not of
+        /// the parameter's type or out of range; <see cref="ArchitectureFormatException.ParameterName"/> names the
+        /// parameter when there is one.</exception>
+        public static NetworkArchitecture Parse(string text) => ArchitectureSyntax.Parse(text);
+
+        /// <summary>Reads a text form without throwing.</summary>
+        /// <param name="text">The text form.</param>
+        /// <param name="architecture">The architecture, or null.</param>
+        /// <param name="error">Why the text is not an architecture, or null.</param>
+        /// <returns>Whether the text was read.</returns>
+        public static bool TryParse(string? text, [NotNullWhen(true)] out NetworkArchitecture? architecture, out string? error)
+        {
+            try
+            {
+                architecture = ArchitectureSyntax.Parse(text);
+                error = null;
+                return true;
+            }
+            catch (ArchitectureFormatException e)
+            {
+                architecture = null;
+                error = e.Message;
+                return false;
+            }
+        }
+
+        /// <summary>Builds the network with uninitialized parameters (fill them with <see cref="NetworkInitializer"/>).</summary>
+        /// <param name="shape">Input images and number of classes.</param>
+        /// <param name="path">How convolutions are computed (see <see cref="ConvolutionPathSelector"/>).</param>
+        /// <returns>The network (dispose it).</returns>
+        /// <exception cref="ArgumentException">The images are too small for the architecture.</exception>
+        public ClassifierNetwork Build(ImageShape shape, ConvolutionPath path)
+        {
+            ArgumentNullException.ThrowIfNull(shape);
+            return Kind switch
+            {
+                ArchitectureKind.Mlp => new MlpNetwork(this, shape),
+                ArchitectureKind.PlainCnn => new PlainCnnNetwork(this, shape, path),
+                _ => new MnistCnn(shape, path),
+            };
+        }
+
+        /// <inheritdoc/>
+        public override string ToString() => TextForm;
+
+        /// <summary>The text name of an activation (<c>relu</c>, …).</summary>
+        internal static string NameOf(NetworkActivation activation) => ActivationNames[activation];
+
+        /// <summary>The activation of a text name, or null.</summary>
+        internal static NetworkActivation? ActivationOf(string name)
+        {
+            foreach (var (activation, text) in ActivationNames)
+            {
+                if (text == name)
+                {
+                    return activation;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>Valid activation names, comma-separated.</summary>
+        internal static string ActivationList => string.Join(", ", ActivationNames.Values);
+
+        /// <summary>The state-dict names and shapes of the network for <paramref name="shape"/>, in state-dict order,
+        /// known without allocating it.</summary>
+        internal IReadOnlyList<(string Name, long[] Shape)> ParameterShapes(ImageShape shape) => Kind switch
+        {
+            ArchitectureKind.Mlp => MlpNetwork.ParameterShapes(this, shape),
+            ArchitectureKind.PlainCnn => PlainCnnNetwork.ParameterShapes(this, shape),
+            _ => MnistCnn.ParameterShapes(shape),
+        };
+
+        /// <summary>The forward pass (before log-softmax) as steps, for the ONNX export.</summary>
+        internal IReadOnlyList<LayerStep> Steps(ImageShape shape) => Kind switch
+        {
+            ArchitectureKind.Mlp => MlpNetwork.Steps(this),
+            ArchitectureKind.PlainCnn => PlainCnnNetwork.Steps(this, shape),
+            _ => MnistCnn.Steps,
+        };
+
+        /// <summary>The name of layer <paramref name="index"/> of a deep architecture: <c>layers.{index}</c>.</summary>
+        internal static string LayerName(int index) => string.Create(CultureInfo.InvariantCulture, $"layers.{index}");
+
+        private static void Check(bool ok, string parameter, int value, string expected)
+        {
+            if (!ok)
+            {
+                throw new ArchitectureFormatException(string.Create(CultureInfo.InvariantCulture,
+                    $"Architecture parameter '{parameter}' must be {expected}; got {value}."), parameter);
+            }
+        }
+
+        private static void CheckActivation(NetworkActivation activation)
+        {
+            if (!ActivationNames.ContainsKey(activation))
+            {
+                throw new ArchitectureFormatException($"Architecture parameter 'activation' must be one of {ActivationList}; got {(int)activation}.", "activation");
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Microsoft.ML.WeightInit.Networks
+{
+    /// <summary>
+    /// <c>plain_cnn(depth, width, activation)</c>: depth − 1 3×3 convolutions (zero padding 1, on the verified
+    /// <see cref="ConvolutionPath"/>) in three stages of width, 2·width, 4·width channels, each followed by the
+    /// activation, 2×2 max-pooling between stages, global average pooling, then layers.{depth−1}: a linear classifier
+    /// (4·width → K) and log-softmax. The layout is in <see cref="Layout"/>.
+    /// </summary>
+    internal sealed class PlainCnnNetwork : ClassifierNetwork
+    {
+        /// <summary>Kernel size of every convolution.</summary>
+        public const int Kernel = 3;
+
+        /// <summary>Zero padding of every convolution, so that a stage keeps its image size.</summary>
+        public const int Padding = 1;
+
+#pragma warning disable IDE1006, SA1307 // The field name is the PyTorch module name (state_dict prefix "layers").
+        private readonly ModuleList<nn.Module<Tensor, Tensor>> layers;
+#pragma warning restore IDE1006, SA1307
+        private readonly NetworkArchitecture _architecture;
+        private readonly IReadOnlyList<ConvSpec> _convolutions;
+
+        public PlainCnnNetwork(NetworkArchitecture architecture, ImageShape shape, ConvolutionPath path)
+            : base(nameof(PlainCnnNetwork))
+        {
+            _architecture = architecture;
+            Shape = shape;
+            _convolutions = Layout(architecture, shape);
+            var modules = new List<nn.Module<Tensor, Tensor>>();
+            foreach (var spec in _convolutions)
+            {
+                modules.Add(new Conv2dLayer(NetworkArchitecture.LayerName(spec.Index), spec.In, spec.Out, Kernel, path));
+            }
+            modules.Add(new LinearLayer(NetworkArchitecture.LayerName(_convolutions.Count), _convolutions[^1].Out, shape.Classes));
+            layers = new ModuleList<nn.Module<Tensor, Tensor>>(modules.ToArray());
+            RegisterComponents();
+        }
+
+        public override ImageShape Shape { get; }
+
+        public override NetworkArchitecture Architecture => _architecture;
+
+        internal override IReadOnlyList<IParameterizedLayer> Layers => layers.Cast<IParameterizedLayer>().ToList();
+
+        /// <summary>The convolutions, in order (the fields are the registered modules only).</summary>
+        private IEnumerable<Conv2dLayer> Convolutions => layers.Take(_convolutions.Count).Cast<Conv2dLayer>();
+
+        private LinearLayer Classifier => (LinearLayer)layers[_convolutions.Count];
+
+        public override ConvolutionPath ConvolutionPath
+        {
+            get => Convolutions.First().Path;
+            set
+            {
+                foreach (var conv in Convolutions)
+                {
+                    conv.Path = value;
+                }
+            }
+        }
+
+        /// <summary>The convolutions in order: index, input and output channels, whether a 2×2 max-pool follows.</summary>
+        internal static IReadOnlyList<ConvSpec> Layout(NetworkArchitecture a, ImageShape shape)
+        {
+            int count = a.Depth - 1;
+            int stages = Math.Min(3, count);
+            var result = new List<ConvSpec>();
+            int index = 0;
+            long channels = shape.Channels;
+            for (int s = 0; s < stages; s++)
+            {
+                int length = count / stages + (s < count % stages ? 1 : 0);
+                long width = (long)a.Width << s;
+                for (int j = 0; j < length; j++)
+                {
+                    bool poolAfter = j == length - 1 && s < stages - 1;
+                    result.Add(new ConvSpec(index++, channels, width, poolAfter));
+                    channels = width;
+                }
+            }
+            return result;
+        }
+
+        internal static IReadOnlyList<(string Name, long[] Shape)> ParameterShapes(NetworkArchitecture a, ImageShape shape)
+        {
+            var result = new List<(string, long[])>();
+            var convolutions = Layout(a, shape);
+            foreach (var spec in convolutions)
+            {
+                string name = NetworkArchitecture.LayerName(spec.Index);
+                result.Add((name + ".weight", new[] { spec.Out, spec.In, Kernel, Kernel }));
+                result.Add((name + ".bias", new[] { spec.Out }));
+            }
+            string classifier = NetworkArchitecture.LayerName(convolutions.Count);
+            result.Add((classifier + ".weight", new[] { (long)shape.Classes, convolutions[^1].Out }));
+            result.Add((classifier + ".bias", new[] { (long)shape.Classes }));
+            return result;
+        }
+
+        internal static IReadOnlyList<LayerStep> Steps(NetworkArchitecture a, ImageShape shape)
+        {
+            var steps = new List<LayerStep>();
+            var convolutions = Layout(a, shape);
+            foreach (var spec in convolutions)
+            {
+                steps.Add(LayerStep.Conv(NetworkArchitecture.LayerName(spec.Index), Kernel, Padding));
+                if (LayerStep.Of(a.Activation) is { } activation)
+                {
+                    steps.Add(activation);
+                }
+                if (spec.PoolAfter)
+                {
+                    steps.Add(LayerStep.Pool(2));
+                }
+            }
+            steps.Add(LayerStep.GlobalAveragePool);
+            steps.Add(LayerStep.Flatten);
+            steps.Add(LayerStep.Linear(NetworkArchitecture.LayerName(convolutions.Count)));
+            return steps;
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            using var scope = NewDisposeScope();
+            var outputs = Run(input, collect: false);
+            return outputs[^1].MoveToOuterDisposeScope();
+        }
+
+        internal override IReadOnlyList<Tensor> ForwardWithLayerOutputs(Tensor input) => Run(input, collect: true);
+
+        /// <summary>The forward pass; with <paramref name="collect"/>, every layer's output before its activation
+        /// precedes the log-probabilities.</summary>
+        private List<Tensor> Run(Tensor input, bool collect)
+        {
+            var outputs = new List<Tensor>();
+            var x = input;
+            for (int i = 0; i < _convolutions.Count; i++)
+            {
+                x = layers[i].forward(F.pad(x, new long[] { Padding, Padding, Padding, Padding }));
+                if (collect)
+                {
+                    outputs.Add(x);
+                }
+                x = NetworkActivations.Apply(_architecture.Activation, x);
+                if (_convolutions[i].PoolAfter)
+                {
+                    x = F.max_pool2d(x, 2, 2);
+                }
+            }
+            x = x.mean(new long[] { 2, 3 });
+            x = Classifier.forward(x);
+            if (collect)
+            {
+                outputs.Add(x);
+            }
+            outputs.Add(F.log_softmax(x, 1));
+            return outputs;
+        }
+
+        /// <summary>The distinct convolution shapes of the layout on <paramref name="shape"/>'s images, for the float64
+        /// check of the convolution path (batch 8; the input side includes the zero padding).</summary>
+        internal static IReadOnlyList<(long Batch, long In, long Out, long Size)> CheckShapes(NetworkArchitecture a, ImageShape shape)
+        {
+            var result = new List<(long, long, long, long)>();
+            long side = Math.Min(shape.Height, shape.Width);
+            foreach (var spec in Layout(a, shape))
+            {
+                result.Add((8, spec.In, spec.Out, side + 2 * Padding));
+                if (spec.PoolAfter)
+                {
+                    side /= 2;
+                }
+            }
+            return result.Distinct().ToList();
+        }
+
+        /// <summary>One convolution of the layout.</summary>
+        internal sealed record ConvSpec(int Index, long In, long Out, bool PoolAfter);
+    }
+}
