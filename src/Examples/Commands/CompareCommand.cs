@@ -207,9 +207,9 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         /// the first batch of the training data, with the first seed.</summary>
         private static SignalComparison MeasureSignal(MLContext mlContext, IDataView train, ComparisonOptions options)
         {
-            var first = mlContext.Data.TakeRows(train, options.BatchSize);
-            using var batch = Training.TensorDataset.FromDataView(first, new Training.InputColumns(options.LabelColumnName, options.FeatureColumnName),
-                ImageShape.Mnist, options.NormalizationMean, options.NormalizationStd);
+            var first = mlContext.Data.TakeRows(train, options.TrainerOptions.BatchSize);
+            using var batch = Training.TensorDataset.FromDataView(first, new Training.InputColumns(options.TrainerOptions.LabelColumnName, options.TrainerOptions.FeatureColumnName),
+                ImageShape.Mnist, options.TrainerOptions.NormalizationMean, options.TrainerOptions.NormalizationStd);
             var plans = options.ResolveInitializers().Select(c => (c.Label, new InitializerPlan(c.Weight, c.Bias))).ToList();
             return SignalComparison.Measure(options.TrainerOptions.Architecture, plans, options.Seeds[0], batch.Features, batch.Labels, batch.Shape);
         }

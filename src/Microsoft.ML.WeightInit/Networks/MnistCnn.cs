@@ -12,7 +12,7 @@ namespace Microsoft.ML.WeightInit.Networks
     /// flatten → fc1 (50·h·w → 500) → ReLU → fc2 (500 → K) → log-softmax. For 1 × 28 × 28 images, fc1 is 800 → 500.
     /// Parameter names (<c>conv1.weight</c>, …) are the PyTorch ones.
     /// </summary>
-    public sealed class MnistCnn : ClassifierNetwork
+    internal sealed class MnistCnn : ClassifierNetwork
     {
 #pragma warning disable IDE1006, SA1307 // Field names are the PyTorch module names (state_dict keys).
         private readonly Conv2dLayer conv1;

@@ -296,7 +296,7 @@ namespace Microsoft.ML.WeightInit.Trainers
         /// The one factory of trained models: wraps a network as the <see cref="InitCnnTransformer"/> that
         /// <paramref name="o"/> describes (columns, normalization). The transformer owns the network.
         /// </summary>
-        internal static InitCnnTransformer CreateModel(IHostEnvironment environment, Options o, MnistCnn network,
+        internal static InitCnnTransformer CreateModel(IHostEnvironment environment, Options o, ClassifierNetwork network,
             IReadOnlyList<EpochMetrics> history, TrainingSettings settings, DataViewSchema.Annotations? labelAnnotations)
         {
             var model = new InitCnnModelParameters(network, o.NormalizationMean, o.NormalizationStd, history, settings, labelAnnotations);

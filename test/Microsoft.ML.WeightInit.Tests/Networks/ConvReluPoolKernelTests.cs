@@ -218,11 +218,11 @@ namespace Microsoft.ML.WeightInit.Tests.Networks
             var settings = new TrainingSettings { NumberOfEpochs = 1 };
             using (var session = TrainingSession.Start(data, null, settings, null))
             {
-                Assert.AreEqual(ConvolutionPathSelector.Current.UsesFusedConv1, session.Network.FusedConv1ReluPool);
+                Assert.AreEqual(ConvolutionPathSelector.Current.UsesFusedConv1, ((MnistCnn)session.Network).FusedConv1ReluPool);
             }
             using (var pinned = TrainingSession.Start(data, null, settings with { ConvolutionPath = ConvolutionPathSelector.Current.Path }, null))
             {
-                Assert.IsFalse(pinned.Network.FusedConv1ReluPool, "a pinned path must run as pinned");
+                Assert.IsFalse(((MnistCnn)pinned.Network).FusedConv1ReluPool, "a pinned path must run as pinned");
             }
         }
     }

@@ -39,7 +39,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             writer.WriteLine("## Final epoch: ML.NET Evaluate on the test set");
             writer.WriteLine();
             writer.WriteLine(string.Create(c,
-                $"\"Steps to loss ≤ {o.LossThreshold}\": SGD steps until the mean training loss of the last {o.LossWindow} batches first reached {o.LossThreshold} nats (mean ± std over the runs that reached it; (k/n) runs did; {r.TrainCount / o.BatchSize + (r.TrainCount % o.BatchSize == 0 ? 0 : 1)} steps per epoch)."));
+                $"\"Steps to loss ≤ {o.LossThreshold}\": SGD steps until the mean training loss of the last {o.LossWindow} batches first reached {o.LossThreshold} nats (mean ± std over the runs that reached it; (k/n) runs did; {r.TrainCount / o.TrainerOptions.BatchSize + (r.TrainCount % o.TrainerOptions.BatchSize == 0 ? 0 : 1)} steps per epoch)."));
             writer.WriteLine();
             writer.WriteLine($"| Initializer | Runs | MicroAccuracy | MacroAccuracy | LogLoss | Steps to loss ≤ {o.LossThreshold.ToString(c)} |");
             writer.WriteLine("| --- | --- | ---: | ---: | ---: | ---: |");

@@ -8,7 +8,7 @@ namespace Microsoft.ML.WeightInit.Networks
     /// parameter (<c>depth</c>, <c>width</c>, <c>activation</c>, <c>batch_norm</c>), or is null when the text as a whole
     /// is wrong (the family name, the parentheses).
     /// </summary>
-    public sealed class ArchitectureFormatException : FormatException
+    internal sealed class ArchitectureFormatException : FormatException
     {
         /// <summary>Creates the exception.</summary>
         /// <param name="message">What is wrong and what is expected.</param>

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.WeightInit.Networks
 {
     /// <summary>The family of a <see cref="NetworkArchitecture"/>.</summary>
-    public enum ArchitectureKind
+    internal enum ArchitectureKind
     {
         /// <summary><c>mnist_net</c>: the seed article's network (<see cref="MnistCnn"/>), the default.</summary>
         MnistNet,

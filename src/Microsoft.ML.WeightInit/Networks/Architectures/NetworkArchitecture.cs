@@ -61,7 +61,7 @@ namespace Microsoft.ML.WeightInit.Networks
         public static NetworkArchitecture MnistNet { get; } = new(ArchitectureKind.MnistNet, 4, 0, NetworkActivation.Relu, false);
 
         /// <summary>The family.</summary>
-        public ArchitectureKind Kind { get; }
+        internal ArchitectureKind Kind { get; }
 
         /// <summary>Parameterized layers, the classifier included (4 for <c>mnist_net</c>).</summary>
         public int Depth { get; }
