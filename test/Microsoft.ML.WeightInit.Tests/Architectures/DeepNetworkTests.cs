@@ -4,6 +4,7 @@ using Microsoft.ML.WeightInit.Data;
 using Microsoft.ML.WeightInit.Diagnostics;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Networks;
+using Microsoft.ML.WeightInit.Tests.Networks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -74,27 +75,7 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
                 NetworkInitializer.Initialize(net.Layers, g, InitializerPlan.Parse("weight=kaiming_normal; bias=normal(std=0.1)"));
             }
             using var reference = architecture.Build(ImageShape.Mnist, ConvolutionPath.Im2Col);
-            reference.to(ScalarType.Float64);
-            using (no_grad())
-            {
-                foreach (var ((_, p32), (_, p64)) in net.named_parameters().Zip(reference.named_parameters()))
-                {
-                    p64.copy_(p32.to(ScalarType.Float64));
-                }
-            }
-
-            var out32 = net.forward(images);
-            F.nll_loss(out32, labels).backward();
-            var out64 = reference.forward(images.to(ScalarType.Float64));
-            F.nll_loss(out64, labels).backward();
-
-            double forward = ConvolutionCheck.RelativeError(out32.detach(), out64.detach());
-            Assert.IsTrue(forward <= Tolerance, $"{text}: forward output relative error {forward:E2}");
-            foreach (var ((name, p32), (_, p64)) in net.named_parameters().Zip(reference.named_parameters()))
-            {
-                double error = ConvolutionCheck.RelativeError(p32.grad!, p64.grad!);
-                Assert.IsTrue(error <= Tolerance, $"{text}: gradient of {name}: relative error {error:E2} (path {net.ConvolutionPath})");
-            }
+            var out32 = Float64NetCheck.AssertForwardAndGradientsMatch(net, reference, images, labels, Tolerance, text);
             // The layer outputs of the diagnostics pass are the ones forward uses.
             var outputs = net.ForwardWithLayerOutputs(images);
             Assert.AreEqual(net.Layers.Count + 1, outputs.Count);

@@ -172,27 +172,7 @@ namespace Microsoft.ML.WeightInit.Tests.Networks
                 NetworkInitializer.Initialize(net.Layers, g, InitializerPlan.PyTorchDefault);
             }
             using var reference = new MnistCnn(ImageShape.Mnist, ConvolutionPath.Im2Col);
-            reference.to(ScalarType.Float64);
-            using (no_grad())
-            {
-                foreach (var ((_, p32), (_, p64)) in net.named_parameters().Zip(reference.named_parameters()))
-                {
-                    p64.copy_(p32.to(ScalarType.Float64));
-                }
-            }
-
-            var out32 = net.forward(images);
-            F.nll_loss(out32, labels).backward();
-            var out64 = reference.forward(images.to(ScalarType.Float64));
-            F.nll_loss(out64, labels).backward();
-
-            double forward = ConvolutionCheck.RelativeError(out32.detach(), out64.detach());
-            Assert.IsTrue(forward <= Tolerance, $"forward output: relative error {forward:E2}");
-            foreach (var ((name, p32), (_, p64)) in net.named_parameters().Zip(reference.named_parameters()))
-            {
-                double error = ConvolutionCheck.RelativeError(p32.grad!, p64.grad!);
-                Assert.IsTrue(error <= Tolerance, $"gradient of {name}: relative error {error:E2}");
-            }
+            Float64NetCheck.AssertForwardAndGradientsMatch(net, reference, images, labels, Tolerance, "fused net");
         }
 
         [TestMethod]
