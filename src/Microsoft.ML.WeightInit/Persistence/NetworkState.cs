@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.WeightInit.Persistence
 {
-    /// <summary>Moves a <see cref="ClassifierNetwork"/>'s parameters to and from stored tensors and state dicts.</summary>
+    /// <summary>Moves an <see cref="MnistCnn"/>'s parameters to and from stored tensors and state dicts.</summary>
     internal static class NetworkState
     {
         /// <summary>Copies the parameters out, in state-dict order (conv1.weight, conv1.bias, …, fc2.bias).</summary>
