@@ -29,6 +29,11 @@ namespace Microsoft.ML.WeightInit.Networks
 
         /// <summary>N × C × H × W → N × C × 1 × 1, the mean over each channel's H × W values.</summary>
         GlobalAveragePool,
+
+        /// <summary>Batch normalization with the running statistics (eval semantics), per channel of N × C × H × W:
+        /// (x − <c>{Parameter}.running_mean</c>) / √(<c>{Parameter}.running_var</c> + 1e-5) · <c>{Parameter}.weight</c>
+        /// + <c>{Parameter}.bias</c>; ONNX <c>BatchNormalization</c>, PyTorch's <c>nn.BatchNorm2d</c> in eval mode.</summary>
+        BatchNormalization,
     }
 
     /// <summary>One step of a network's forward pass, in order; the last step's output are the class logits.</summary>
@@ -43,6 +48,8 @@ namespace Microsoft.ML.WeightInit.Networks
         public static LayerStep Linear(string parameter) => new(LayerKind.Linear, parameter);
 
         public static LayerStep Pool(int size) => new(LayerKind.MaxPool, null, size);
+
+        public static LayerStep BatchNorm(string parameter) => new(LayerKind.BatchNormalization, parameter);
 
         public static LayerStep Relu { get; } = new(LayerKind.Relu);
 

@@ -14,7 +14,7 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         /// <summary>Format version of a model whose architecture is not the seed net (issue 18): version 2 plus the
         /// <see cref="ArchitectureKey"/> entry and the operators of the deep architectures (padded Conv, Tanh, Selu,
-        /// GlobalAveragePool). Seed-net models are still written as <see cref="Version"/>, byte for byte as before, so
+        /// GlobalAveragePool, BatchNormalization; with batch normalization the <see cref="BatchCountsKey"/> entry). Seed-net models are still written as <see cref="Version"/>, byte for byte as before, so
         /// an older reader refuses a deep model by its version instead of misreading it.</summary>
         public const int ArchitectureVersion = 3;
 
@@ -45,6 +45,11 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         /// <summary>The <c>NetworkArchitecture</c> text form (format version 3 only; absent means <c>mnist_net</c>).</summary>
         public const string ArchitectureKey = "initcnn.architecture";
+
+        /// <summary>Batch normalization's <c>num_batches_tracked</c> buffers (format version 3, networks with batch
+        /// normalization only): a JSON object, state-dict name → count. Training state that no operator reads, so it is
+        /// kept out of the graph (ONNX Runtime removes an unused initializer with a warning at every session).</summary>
+        public const string BatchCountsKey = "initcnn.num_batches_tracked";
 
         /// <summary>Output of an exported model: the arg-max class index of each image (int64, [N]).</summary>
         public const string PredictedIndexOutput = "PredictedIndex";

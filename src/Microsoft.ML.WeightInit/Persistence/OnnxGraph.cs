@@ -22,8 +22,10 @@ namespace Microsoft.ML.WeightInit.Persistence
 
     /// <summary>
     /// Builds the ONNX graph of a network from its list of <see cref="LayerStep"/>s: (x − mean) / std, reshape to
-    /// N × C × H × W, the steps (Conv, Relu, MaxPool, Flatten, Gemm), Softmax → Score, ArgMax → the class index.
-    /// Parameters are initializers named as the state dict (<c>conv1.weight</c>, …).
+    /// N × C × H × W, the steps (Conv, Relu, MaxPool, Flatten, Gemm, BatchNormalization, …), Softmax → Score, ArgMax → the
+    /// class index. Parameters and buffers are float32 initializers named as the state dict (<c>conv1.weight</c>,
+    /// <c>norms.0.running_mean</c>, …); a batch normalization's <c>num_batches_tracked</c>, which no operator reads, is
+    /// in the metadata instead (<see cref="OnnxFormat.BatchCountsKey"/>).
     /// </summary>
     internal static class OnnxGraph
     {
@@ -63,6 +65,9 @@ namespace Microsoft.ML.WeightInit.Persistence
                         Ints("kernel_shape", step.Size, step.Size), Ints("strides", step.Size, step.Size), Ints("pads", 0, 0, 0, 0)),
                     LayerKind.Flatten => Node("Flatten", new[] { x }, output, Int("axis", 1)),
                     LayerKind.Linear => Node("Gemm", new[] { x, step.Parameter + ".weight", step.Parameter + ".bias" }, output, Int("transB", 1)),
+                    LayerKind.BatchNormalization => Node("BatchNormalization",
+                        new[] { x, step.Parameter + ".weight", step.Parameter + ".bias", step.Parameter + ".running_mean", step.Parameter + ".running_var" }, output,
+                        FloatAttribute("epsilon", (float)BatchNorm2dLayer.Epsilon)),
                     _ => throw new NotSupportedException($"Layer kind {step.Kind} has no ONNX form."),
                 });
                 x = output;
@@ -170,6 +175,9 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         private static AttributeProto Int(string name, long value) =>
             new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+        private static AttributeProto FloatAttribute(string name, float value) =>
+            new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
         private static AttributeProto Ints(string name, params long[] values)
         {
