@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.ML.WeightInit.Initializers;
@@ -24,6 +25,27 @@ namespace Microsoft.ML.WeightInit.Modules
     /// <summary>One <c>target=initializer</c> entry of a plan, as it selects parameters of a module tree.</summary>
     internal sealed record InitializerRule(string Target, RuleKind Kind, IWeightInitializer Initializer)
     {
+        /// <summary>The rule of highest precedence (exact &gt; glob &gt; type &gt; plan-wide), most specific within it,
+        /// that selects <paramref name="parameter"/>; null when none does.</summary>
+        /// <exception cref="ArgumentException">Two rules tie for the parameter (parameter name <c>plan</c>).</exception>
+        public static InitializerRule? Best(IEnumerable<InitializerRule> rules, TreeParameter parameter)
+        {
+            var matching = rules.Where(r => r.Matches(parameter)).ToList();
+            if (matching.Count == 0)
+            {
+                return null;
+            }
+            var level = matching.Max(r => r.Kind);
+            var best = matching.Where(r => r.Kind == level).GroupBy(r => r.Specificity).OrderByDescending(g => g.Key).First().ToList();
+            if (best.Count > 1)
+            {
+                throw new ArgumentException(
+                    $"Initializer plan rules '{best[0].Target}' and '{best[1].Target}' both select '{parameter.Path}' with the same precedence; " +
+                    "make one more specific (an exact path beats a glob, a glob beats a type).", "plan");
+            }
+            return best[0];
+        }
+
         /// <summary>Classifies a target; null when it is none of the rule forms.</summary>
         public static RuleKind? Classify(string target)
         {

@@ -21,7 +21,7 @@ namespace Microsoft.ML.WeightInit.Modules
             var used = new HashSet<InitializerRule>();
             foreach (var parameter in tree.Parameters)
             {
-                var rule = Resolve(rules, parameter);
+                var rule = InitializerRule.Best(rules, parameter);
                 if (rule is not null)
                 {
                     chosen[parameter.Path] = rule;
@@ -115,25 +115,6 @@ namespace Microsoft.ML.WeightInit.Modules
                 rules.Add(new InitializerRule(last, RuleKind.Exact, new ZerosInitializer()));
             }
             return rules;
-        }
-
-        /// <summary>The rule of highest precedence, most specific within it; null when none matches.</summary>
-        private static InitializerRule? Resolve(List<InitializerRule> rules, TreeParameter parameter)
-        {
-            var matching = rules.Where(r => r.Matches(parameter)).ToList();
-            if (matching.Count == 0)
-            {
-                return null;
-            }
-            var level = matching.Max(r => r.Kind);
-            var best = matching.Where(r => r.Kind == level).GroupBy(r => r.Specificity).OrderByDescending(g => g.Key).First().ToList();
-            if (best.Count > 1)
-            {
-                throw new ArgumentException(
-                    $"Initializer plan rules '{best[0].Target}' and '{best[1].Target}' both select '{parameter.Path}' with the same precedence; " +
-                    "make one more specific (an exact path beats a glob, a glob beats a type).", "plan");
-            }
-            return best[0];
         }
 
         private static ParameterRole Role(string path)

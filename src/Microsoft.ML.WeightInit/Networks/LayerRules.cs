@@ -26,14 +26,14 @@ namespace Microsoft.ML.WeightInit.Networks
             {
                 return plan.For(layer.LayerName, role);
             }
-            return Best(AllRules(plan), Parameter(layer, role))!.Initializer;
+            return InitializerRule.Best(AllRules(plan), Parameter(layer, role))!.Initializer;
         }
 
         /// <summary>The initializer a rule gives a batch normalization's parameter, or null when no exact, glob or type
         /// rule names it (it then keeps PyTorch's reset: weight 1, bias 0).</summary>
         /// <exception cref="ArgumentException">Two rules tie for the parameter.</exception>
         public static IWeightInitializer? ResolveNorm(InitializerPlan plan, BatchNorm2dLayer norm, ParameterRole role) =>
-            Best(AllRules(plan).Where(r => r.Kind != RuleKind.PlanWide), Parameter(norm, role))?.Initializer;
+            InitializerRule.Best(AllRules(plan).Where(r => r.Kind != RuleKind.PlanWide), Parameter(norm, role))?.Initializer;
 
         /// <summary>Checks that every module-tree rule of the plan selects a parameter of the layers or of the batch
         /// normalizations.</summary>
@@ -60,25 +60,6 @@ namespace Microsoft.ML.WeightInit.Networks
             BatchNorm2dLayer => "BatchNorm2d",
             _ => "Linear",
         };
-
-        /// <summary>The rule of highest precedence, most specific within it, that selects the parameter; null when none.</summary>
-        private static InitializerRule? Best(IEnumerable<InitializerRule> rules, TreeParameter parameter)
-        {
-            var matching = rules.Where(r => r.Matches(parameter)).ToList();
-            if (matching.Count == 0)
-            {
-                return null;
-            }
-            var level = matching.Max(r => r.Kind);
-            var best = matching.Where(r => r.Kind == level).GroupBy(r => r.Specificity).OrderByDescending(g => g.Key).First().ToList();
-            if (best.Count > 1)
-            {
-                throw new ArgumentException(
-                    $"Initializer plan rules '{best[0].Target}' and '{best[1].Target}' both select '{parameter.Path}' with the same precedence; " +
-                    "make one more specific (an exact path beats a glob, a glob beats a type).", "plan");
-            }
-            return best[0];
-        }
 
         private static IEnumerable<InitializerRule> AllRules(InitializerPlan plan)
         {
