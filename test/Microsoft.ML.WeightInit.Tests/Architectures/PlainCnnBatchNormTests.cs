@@ -19,6 +19,8 @@ using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
+using static Microsoft.ML.WeightInit.Tests.ChildProcess;
+
 namespace Microsoft.ML.WeightInit.Tests.Architectures
 {
     /// <summary>
@@ -30,7 +32,6 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
     [TestClass]
     public sealed class PlainCnnBatchNormTests
     {
-        private const string Python = "/usr/bin/python3";
 
         private static readonly NetworkArchitecture Small = NetworkArchitecture.Parse("plain_cnn(depth=5, width=4, batch_norm=true)");
 
@@ -141,10 +142,7 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         [DataRow("float32", 1e-4)]
         public void TrainStepRunningStatisticsAndEvalForward_MatchPyTorch113(string dtype, double tolerance)
         {
-            if (!File.Exists(Python) || Run(Python, "-c", "import torch, numpy").ExitCode != 0)
-            {
-                Assert.Inconclusive($"{Python} cannot import torch and numpy: install Debian's python3-torch.");
-            }
+            RequirePyTorch();
             using var scope = NewDisposeScope();
             using var data = SampleData.Tensors(MnistSplit.Train);
             const int N = 16, N2 = 8;
@@ -411,21 +409,6 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
             double error = (g - e).abs().max().item<double>() / denominator;
             Assert.IsTrue(error <= tolerance, $"{what}: relative error {error:E2} against PyTorch 1.13");
             return error;
-        }
-
-        private static (int ExitCode, string Output) Run(string file, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-            start.Environment["COLUMNS"] = "400";
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, new StringBuilder(stdout).Append(stderr.Result).ToString());
         }
     }
 }

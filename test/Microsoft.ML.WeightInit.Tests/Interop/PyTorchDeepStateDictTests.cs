@@ -15,6 +15,8 @@ using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
+using static Microsoft.ML.WeightInit.Tests.ChildProcess;
+
 namespace Microsoft.ML.WeightInit.Tests.Interop
 {
     /// <summary>
@@ -305,14 +307,6 @@ namespace Microsoft.ML.WeightInit.Tests.Interop
             return MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(output)).ToArray();
         }
 
-        private static void RequirePyTorch()
-        {
-            if (!File.Exists("/usr/bin/python3") || Run("/usr/bin/python3", "-c", "import torch, numpy").ExitCode != 0)
-            {
-                Assert.Inconclusive("/usr/bin/python3 cannot import torch and numpy: install Debian's python3-torch.");
-            }
-        }
-
         private static void Python(string command, string state, string seed, string[] arch) =>
             Python(new[] { command, state, seed }.Concat(arch).ToArray());
 
@@ -321,20 +315,6 @@ namespace Microsoft.ML.WeightInit.Tests.Interop
             string script = Path.Combine(AppContext.BaseDirectory, "Interop", "deep_net.py");
             var result = Run("/usr/bin/python3", new[] { script }.Concat(arguments).ToArray());
             Assert.AreEqual(0, result.ExitCode, $"deep_net.py {string.Join(' ', arguments)} failed:\n{result.Output}");
-        }
-
-        private static (int ExitCode, string Output) Run(string file, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout + stderr.Result);
         }
     }
 }

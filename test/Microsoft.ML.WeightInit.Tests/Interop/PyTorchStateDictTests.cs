@@ -10,6 +10,8 @@ using Microsoft.ML.WeightInit.Trainers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
+using static Microsoft.ML.WeightInit.Tests.ChildProcess;
+
 namespace Microsoft.ML.WeightInit.Tests.Interop
 {
     /// <summary>
@@ -163,14 +165,6 @@ namespace Microsoft.ML.WeightInit.Tests.Interop
             return best;
         }
 
-        private static void RequirePyTorch()
-        {
-            if (!File.Exists("/usr/bin/python3") || Run("/usr/bin/python3", "-c", "import torch, numpy").ExitCode != 0)
-            {
-                Assert.Inconclusive("/usr/bin/python3 cannot import torch and numpy: install Debian's python3-torch.");
-            }
-        }
-
         private static void Python(params string[] arguments)
         {
             string script = Path.Combine(AppContext.BaseDirectory, "Interop", "seed_net.py");
@@ -178,19 +172,6 @@ namespace Microsoft.ML.WeightInit.Tests.Interop
             Assert.AreEqual(0, result.ExitCode, $"seed_net.py {string.Join(' ', arguments)} failed:\n{result.Output}");
         }
 
-        private static (int ExitCode, string Output) Run(string file, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout + stderr.Result);
-        }
 
         private static List<float[]> Scores(IDataView scored) =>
             scored.GetColumn<float[]>("Score").ToList();

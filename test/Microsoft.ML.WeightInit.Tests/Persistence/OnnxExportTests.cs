@@ -11,6 +11,8 @@ using Microsoft.ML.WeightInit.Interop;
 using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
+using static Microsoft.ML.WeightInit.Tests.ChildProcess;
+
 namespace Microsoft.ML.WeightInit.Tests.Persistence
 {
     /// <summary>
@@ -100,10 +102,7 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
         [TestMethod]
         public void PyTorch_RunningTheStateDict_AgreesWithTheOnnxScores_Within1e5()
         {
-            if (!File.Exists("/usr/bin/python3") || Run("/usr/bin/python3", "-c", "import torch, numpy").ExitCode != 0)
-            {
-                Assert.Inconclusive("/usr/bin/python3 cannot import torch and numpy: install Debian's python3-torch.");
-            }
+            RequirePyTorch();
             var model = SampleModel.Cnn.Model;
             var (pixels, expected) = TransformerScores();
             string directory = Path.Combine(Path.GetTempPath(), "weightinit-onnx-torch-" + Guid.NewGuid().ToString("N"));
@@ -115,7 +114,7 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
                 var normalized = pixels.SelectMany(p => p.Select(v => (v - model.NormalizationMean) / model.NormalizationStd)).ToArray();
                 File.WriteAllBytes(input, System.Runtime.InteropServices.MemoryMarshal.AsBytes(normalized.AsSpan()).ToArray());
                 string script = Path.Combine(AppContext.BaseDirectory, "Interop", "seed_net.py");
-                var result = Run("/usr/bin/python3", script, "run", state, input, Images.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
+                var result = ChildProcess.Run("/usr/bin/python3", script, "run", state, input, Images.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
                 Assert.AreEqual(0, result.ExitCode, result.Output);
                 var logProbabilities = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(output)).ToArray();
                 double worst = 0;
@@ -149,20 +148,6 @@ namespace Microsoft.ML.WeightInit.Tests.Persistence
             using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features", input) });
             var list = results.ToList();
             return (list.Single(r => r.Name == "Score").AsEnumerable<float>().ToArray(), list.Single(r => r.Name == "PredictedIndex").AsEnumerable<long>().ToArray());
-        }
-
-        private static (int ExitCode, string Output) Run(string file, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout + stderr.Result);
         }
     }
 }
