@@ -26,11 +26,28 @@ namespace Microsoft.ML.WeightInit.Networks
     /// the stages differ in length by at most one, the first ones longer), 2×2 max-pooling after the first and the
     /// second stage, global average pooling, and a linear classifier (4·<c>width</c> → K); layers <c>layers.0</c> …
     /// <c>layers.{depth−2}</c> (type <c>Conv2d</c>) and <c>layers.{depth−1}</c> (type <c>Linear</c>).</item>
+    /// <item><c>resnet(blocks=8, width=16, batch_norm=false)</c>: the stem <c>stem</c> (3×3 convolution C → <c>width</c>,
+    /// zero padding 1) and ReLU; <c>blocks</c> basic residual blocks (He et al. 2016) in three stages of <c>width</c>,
+    /// 2·<c>width</c> and 4·<c>width</c> channels (the stages differ in length by at most one, the first ones longer);
+    /// block k is <c>blocks.k.conv1</c> (3×3) → ReLU → <c>blocks.k.conv2</c> (3×3) → + shortcut → ReLU, both
+    /// convolutions with zero padding 1; a block that starts stage 2 or 3 first max-pools its input 2×2 and its
+    /// shortcut is the 1×1 projection convolution <c>blocks.k.shortcut</c> of the pooled input (the identity
+    /// otherwise); then global average pooling and the linear classifier <c>fc</c> (4·<c>width</c> → K). Layers
+    /// <c>stem</c>, <c>blocks.k.conv1</c>, <c>blocks.k.conv2</c>, <c>blocks.k.shortcut</c> (type <c>Conv2d</c>) and
+    /// <c>fc</c> (type <c>Linear</c>), in that order; the activation is ReLU only (the text form has no
+    /// <c>activation</c>). Zero-init-residual plan (each residual branch's last layer starts at zero, as Goyal et al.
+    /// 2017 do with the last BN scale and Fixup with the last convolution): <c>blocks.*.conv2.weight=zeros;
+    /// blocks.*.conv2.bias=zeros</c> makes every block its shortcut at initialization. Fixup-style plan (Zhang et al.
+    /// 2019, without its scalar biases and multiplier): the residual branches' first convolutions He-initialized and
+    /// scaled by L^(−1/(2m−2)) = L^(−1/2) for L = <c>blocks</c> branches of m = 2 layers, i.e. variance 2/(L·fan_in):
+    /// <c>weight=kaiming_normal(nonlinearity=relu); bias=zeros; blocks.*.conv1.weight=variance_scaling(scale=0.125,
+    /// mode=fan_in, distribution=normal); blocks.*.conv2.weight=zeros; zero_last_layer=true</c> for 16 blocks
+    /// (scale = 2/L).</item>
     /// </list>
     /// <para>Layer names are stable: initializer plans address them (<c>layers.29.weight=zeros</c>,
     /// <c>Linear.weight=…</c>, <c>layers.*.bias=zeros</c>). <c>activation</c> is one of <c>relu</c>, <c>tanh</c>,
     /// <c>linear</c>, <c>selu</c>. <c>batch_norm=true</c> is not supported yet (an
-    /// <see cref="ArchitectureFormatException"/> says so).</para>
+    /// <see cref="ArchitectureFormatException"/> naming <c>batch_norm</c> says so).</para>
     /// </remarks>
     public sealed record NetworkArchitecture
     {
@@ -40,6 +57,9 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>Largest width accepted (units of an MLP layer, channels of the first CNN stage).</summary>
         public const int MaxWidth = 16384;
 
+        /// <summary>Largest number of residual blocks accepted (<c>resnet</c>; its depth stays within <see cref="MaxDepth"/>).</summary>
+        public const int MaxBlocks = 498;
+
         private static readonly Dictionary<NetworkActivation, string> ActivationNames = new()
         {
             [NetworkActivation.Relu] = "relu",
@@ -48,8 +68,9 @@ namespace Microsoft.ML.WeightInit.Networks
             [NetworkActivation.Selu] = "selu",
         };
 
-        private NetworkArchitecture(ArchitectureKind kind, int depth, int width, NetworkActivation activation, bool batchNorm)
+        private NetworkArchitecture(ArchitectureKind kind, int depth, int width, NetworkActivation activation, bool batchNorm, int blocks = 0)
         {
+            Blocks = blocks;
             Kind = kind;
             Depth = depth;
             Width = width;
@@ -63,18 +84,22 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>The family.</summary>
         internal ArchitectureKind Kind { get; }
 
-        /// <summary>Parameterized layers, the classifier included (4 for <c>mnist_net</c>).</summary>
+        /// <summary>Parameterized layers, the classifier included (4 for <c>mnist_net</c>; for <c>resnet</c> the stem,
+        /// two convolutions per block, the shortcut projections and the classifier).</summary>
         public int Depth { get; }
 
-        /// <summary>Units per hidden layer (<c>mlp</c>), channels of the first stage (<c>plain_cnn</c>); 0 for
-        /// <c>mnist_net</c>.</summary>
+        /// <summary>Units per hidden layer (<c>mlp</c>), channels of the first stage (<c>plain_cnn</c>, <c>resnet</c>); 0
+        /// for <c>mnist_net</c>.</summary>
         public int Width { get; }
 
         /// <summary>The nonlinearity after every layer but the last (ReLU for <c>mnist_net</c>).</summary>
         public NetworkActivation Activation { get; }
 
-        /// <summary>Batch normalization after every convolution (<c>plain_cnn</c> only; not supported yet).</summary>
+        /// <summary>Batch normalization after every convolution (<c>plain_cnn</c>, <c>resnet</c>; not supported yet).</summary>
         public bool BatchNorm { get; }
+
+        /// <summary>Residual blocks (<c>resnet</c>); 0 for the other families.</summary>
+        public int Blocks { get; }
 
         /// <summary>The canonical text form, e.g. <c>mlp(depth=30, width=256, activation=relu)</c>.</summary>
         public string TextForm => Kind switch
@@ -82,13 +107,18 @@ namespace Microsoft.ML.WeightInit.Networks
             ArchitectureKind.Mlp => string.Create(CultureInfo.InvariantCulture, $"mlp(depth={Depth}, width={Width}, activation={ActivationNames[Activation]})"),
             ArchitectureKind.PlainCnn => string.Create(CultureInfo.InvariantCulture,
                 $"plain_cnn(depth={Depth}, width={Width}, activation={ActivationNames[Activation]}, batch_norm={(BatchNorm ? "true" : "false")})"),
+            ArchitectureKind.ResNet => string.Create(CultureInfo.InvariantCulture,
+                $"resnet(blocks={Blocks}, width={Width}, batch_norm={(BatchNorm ? "true" : "false")})"),
             _ => "mnist_net",
         };
 
         /// <summary>The names of the parameterized layers, in order (what plans address).</summary>
-        public IReadOnlyList<string> LayerNames => Kind == ArchitectureKind.MnistNet
-            ? new[] { "conv1", "conv2", "fc1", "fc2" }
-            : Enumerable.Range(0, Depth).Select(LayerName).ToList();
+        public IReadOnlyList<string> LayerNames => Kind switch
+        {
+            ArchitectureKind.MnistNet => new[] { "conv1", "conv2", "fc1", "fc2" },
+            ArchitectureKind.ResNet => ResNetNetwork.LayerNames(this),
+            _ => Enumerable.Range(0, Depth).Select(LayerName).ToList(),
+        };
 
         /// <summary>A plain MLP (see the remarks for the layout).</summary>
         /// <param name="depth">Linear layers, the classifier included (2 … <see cref="MaxDepth"/>). Default 30.</param>
@@ -123,6 +153,26 @@ namespace Microsoft.ML.WeightInit.Networks
                     "plain_cnn: batch_norm=true is not supported yet (batch normalization is not implemented in this release); use batch_norm=false.", "batch_norm");
             }
             return new NetworkArchitecture(ArchitectureKind.PlainCnn, depth, width, activation, batchNorm);
+        }
+
+        /// <summary>A residual network of basic blocks (see the remarks for the layout and the layer names); ReLU only.</summary>
+        /// <param name="blocks">Residual blocks (1 … <see cref="MaxBlocks"/>). Default 8.</param>
+        /// <param name="width">Channels of the stem and the first stage (1 … 1024). Default 16.</param>
+        /// <param name="batchNorm">Batch normalization after every convolution; only false is supported yet.</param>
+        /// <returns>The architecture.</returns>
+        /// <exception cref="ArchitectureFormatException">A value out of range or unsupported (names the parameter).</exception>
+        public static NetworkArchitecture ResNet(int blocks = 8, int width = 16, bool batchNorm = false)
+        {
+            Check(blocks >= 1 && blocks <= MaxBlocks, "blocks", blocks, $"1 … {MaxBlocks} (residual blocks)");
+            Check(width >= 1 && width <= 1024, "width", width, "1 … 1024 (channels of the first stage)");
+            if (batchNorm)
+            {
+                throw new ArchitectureFormatException(
+                    "resnet: batch_norm=true is not supported yet (batch normalization is not implemented in this release); use batch_norm=false.", "batch_norm");
+            }
+            // Parameterized layers: the stem, two convolutions per block, a projection where stage 2 and 3 begin, fc.
+            int depth = 2 + 2 * blocks + (Math.Min(3, blocks) - 1);
+            return new NetworkArchitecture(ArchitectureKind.ResNet, depth, width, NetworkActivation.Relu, batchNorm, blocks);
         }
 
         /// <summary>Reads a text form (see the remarks), e.g. <c>mlp(depth=30, width=256, activation=relu)</c>.</summary>
@@ -166,6 +216,7 @@ namespace Microsoft.ML.WeightInit.Networks
             {
                 ArchitectureKind.Mlp => new MlpNetwork(this, shape),
                 ArchitectureKind.PlainCnn => new PlainCnnNetwork(this, shape, path),
+                ArchitectureKind.ResNet => new ResNetNetwork(this, shape, path),
                 _ => new MnistCnn(shape, path),
             };
         }
@@ -198,6 +249,7 @@ namespace Microsoft.ML.WeightInit.Networks
         {
             ArchitectureKind.Mlp => MlpNetwork.ParameterShapes(this, shape),
             ArchitectureKind.PlainCnn => PlainCnnNetwork.ParameterShapes(this, shape),
+            ArchitectureKind.ResNet => ResNetNetwork.ParameterShapes(this, shape),
             _ => MnistCnn.ParameterShapes(shape),
         };
 
@@ -206,7 +258,17 @@ namespace Microsoft.ML.WeightInit.Networks
         {
             ArchitectureKind.Mlp => MlpNetwork.Steps(this),
             ArchitectureKind.PlainCnn => PlainCnnNetwork.Steps(this, shape),
+            ArchitectureKind.ResNet => ResNetNetwork.Steps(this),
             _ => MnistCnn.Steps,
+        };
+
+        /// <summary>The convolution shapes to check against float64 before a fit (<see cref="ConvolutionPathSelector"/>),
+        /// grouped by kernel size; empty for the seed net (checked at process start) and the MLP (no convolution).</summary>
+        internal IReadOnlyList<(IReadOnlyList<(long Batch, long In, long Out, long Size)> Shapes, long Kernel)> CheckShapes(ImageShape shape) => Kind switch
+        {
+            ArchitectureKind.PlainCnn => new[] { (PlainCnnNetwork.CheckShapes(this, shape), (long)PlainCnnNetwork.Kernel) },
+            ArchitectureKind.ResNet => ResNetNetwork.CheckShapes(this, shape),
+            _ => Array.Empty<(IReadOnlyList<(long, long, long, long)>, long)>(),
         };
 
         /// <summary>The name of layer <paramref name="index"/> of a deep architecture: <c>layers.{index}</c>.</summary>
