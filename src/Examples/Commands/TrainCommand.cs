@@ -39,6 +39,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Seed of initialization and shuffling. Default: 1.")]
             public int Seed { get; init; } = InitCnnTrainer.Defaults.Seed;
 
+            /// <summary>Network architecture text form.</summary>
+            [CommandOption("-a|--arch <ARCH>")]
+            [Description("Network architecture: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu), resnet(blocks=8, width=16). Saved with the model. Default: mnist_net.")]
+            public string Architecture { get; init; } = NetworkArchitecture.MnistNet.TextForm;
+
             /// <summary>Model zip to write (plain ML.NET loads it with Microsoft.ML.OnnxTransformer + OnnxRuntime).</summary>
             [CommandOption("--save-model <PATH>")]
             [Description("Save the trained model as an ML.NET model zip (scored by ONNX Runtime; plain mlContext.Model.Load loads it without this package; mlContext.Model.LoadInitCnn restores the InitCnn transformer).")]
@@ -67,6 +72,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                         return ValidationResult.Error(pathError);
                     }
                 }
+                if (!NetworkArchitecture.TryParse(Architecture, out _, out string? archError))
+                {
+                    return ValidationResult.Error($"--arch: {archError}");
+                }
                 string? error = null;
                 if ((Init is not null && !WeightInitializer.TryParse(Init, out _, out error)) ||
                     (Bias is not null && !WeightInitializer.TryParse(Bias, out _, out error)) ||
@@ -83,8 +92,13 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         {
             var mlContext = new MLContext(seed: 0);
             var plan = settings.Plan is not null ? InitializerPlan.Parse(settings.Plan) : PlanOf(settings.Init ?? PyTorchDefaultInitializer.SchemeName, settings.Bias);
+            var architecture = NetworkArchitecture.Parse(settings.Architecture);
             var data = MnistData.Load(mlContext, settings);
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
+            if (architecture != NetworkArchitecture.MnistNet)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Architecture: [bold]{architecture.TextForm}[/]");
+            }
             AnsiConsole.MarkupLineInterpolated($"Initialization: [bold]{plan.TextForm}[/]; seed {settings.Seed}, {settings.Epochs} epochs, batch {settings.BatchSize}, lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, momentum {settings.Momentum.ToString(CultureInfo.InvariantCulture)}");
             AnsiConsole.MarkupLineInterpolated($"[grey]{TorchRuntime.OpenMpWaitPolicy}[/]");
             // The path the trainer will take (options leave it unset): the selection itself, not its log line.
@@ -99,6 +113,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 Seed = settings.Seed,
                 NumberOfThreads = settings.Threads,
                 ValidationSet = data.Test,
+                Architecture = architecture,
                 CancellationToken = cancellationToken,
             }.UsePlan(plan);
             InitCnnTransformer model;
