@@ -31,6 +31,7 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         [DataRow("mlp(depth=4, width=32, activation=tanh)")]
         [DataRow("plain_cnn(depth=4, width=4, activation=relu)")]
         [DataRow("mlp(depth=3, width=16, activation=selu)")]
+        [DataRow("resnet(blocks=3, width=4)")]
         public void DeepModel_SavedAndLoaded_ScoresAsTheInMemoryNetwork(string text)
         {
             var architecture = NetworkArchitecture.Parse(text);
