@@ -39,11 +39,6 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Seed of initialization and shuffling. Default: 1.")]
             public int Seed { get; init; } = InitCnnTrainer.Defaults.Seed;
 
-            /// <summary>Network architecture text form.</summary>
-            [CommandOption("-a|--arch <ARCH>")]
-            [Description("Network architecture: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu), resnet(blocks=8, width=16). Saved with the model. Default: mnist_net.")]
-            public string Architecture { get; init; } = NetworkArchitecture.MnistNet.TextForm;
-
             /// <summary>Model zip to write (plain ML.NET loads it with Microsoft.ML.OnnxTransformer + OnnxRuntime).</summary>
             [CommandOption("--save-model <PATH>")]
             [Description("Save the trained model as an ML.NET model zip (scored by ONNX Runtime; plain mlContext.Model.Load loads it without this package; mlContext.Model.LoadInitCnn restores the InitCnn transformer).")]
@@ -54,12 +49,21 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Export the trained network as an ONNX model (input Features [[N, C·H·W]] raw pixels; outputs Score [[N, K]], PredictedIndex [[N]]).")]
             public string? ExportOnnx { get; init; }
 
+            /// <summary>The network.</summary>
+            [CommandOption("-a|--arch <ARCH>")]
+            [Description("Network architecture: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu, batch_norm=false|true), resnet(blocks=8, width=16, batch_norm=false). Saved with the model. Default: mnist_net.")]
+            public string Architecture { get; init; } = NetworkArchitecture.MnistNet.TextForm;
+
             /// <summary>Checks the data directory, the initializer texts and the numbers, before any data is loaded.</summary>
             public override ValidationResult Validate()
             {
                 if (base.Validate() is { Successful: false } data)
                 {
                     return data;
+                }
+                if (!NetworkArchitecture.TryParse(Architecture, out _, out string? archError))
+                {
+                    return ValidationResult.Error($"--arch: {archError}");
                 }
                 if (Plan is not null && (Init is not null || Bias is not null))
                 {
@@ -71,10 +75,6 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                     {
                         return ValidationResult.Error(pathError);
                     }
-                }
-                if (!NetworkArchitecture.TryParse(Architecture, out _, out string? archError))
-                {
-                    return ValidationResult.Error($"--arch: {archError}");
                 }
                 string? error = null;
                 if ((Init is not null && !WeightInitializer.TryParse(Init, out _, out error)) ||
@@ -92,13 +92,9 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         {
             var mlContext = new MLContext(seed: 0);
             var plan = settings.Plan is not null ? InitializerPlan.Parse(settings.Plan) : PlanOf(settings.Init ?? PyTorchDefaultInitializer.SchemeName, settings.Bias);
-            var architecture = NetworkArchitecture.Parse(settings.Architecture);
             var data = MnistData.Load(mlContext, settings);
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{data.Description}[/]");
-            if (architecture != NetworkArchitecture.MnistNet)
-            {
-                AnsiConsole.MarkupLineInterpolated($"Architecture: [bold]{architecture.TextForm}[/]");
-            }
+            AnsiConsole.MarkupLineInterpolated($"Architecture: [bold]{NetworkArchitecture.Parse(settings.Architecture).TextForm}[/]");
             AnsiConsole.MarkupLineInterpolated($"Initialization: [bold]{plan.TextForm}[/]; seed {settings.Seed}, {settings.Epochs} epochs, batch {settings.BatchSize}, lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, momentum {settings.Momentum.ToString(CultureInfo.InvariantCulture)}");
             AnsiConsole.MarkupLineInterpolated($"[grey]{TorchRuntime.OpenMpWaitPolicy}[/]");
             // The path the trainer will take (options leave it unset): the selection itself, not its log line.
@@ -106,6 +102,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             var options = new InitCnnTrainer.Options
             {
+                Architecture = NetworkArchitecture.Parse(settings.Architecture),
                 NumberOfEpochs = settings.Epochs,
                 BatchSize = settings.BatchSize,
                 LearningRate = settings.LearningRate,
@@ -113,7 +110,6 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 Seed = settings.Seed,
                 NumberOfThreads = settings.Threads,
                 ValidationSet = data.Test,
-                Architecture = architecture,
                 CancellationToken = cancellationToken,
             }.UsePlan(plan);
             InitCnnTransformer model;

@@ -15,7 +15,7 @@ namespace Microsoft.ML.WeightInit.Diagnostics
     /// <param name="LayerName">The layer (<c>layers.5</c>).</param>
     /// <param name="Measured">(std of its output / std of the previous layer's output)², on the batch.</param>
     /// <param name="Theory">fan_in · (std of its weights)² · c with the weights as drawn; NaN where the formula does
-    /// not apply (tanh and SELU, pooling or global averaging between the layers, the first layer).</param>
+    /// not apply (tanh and SELU, pooling, global averaging or batch normalization between the layers, the first layer).</param>
     public sealed record LayerVarianceRatio(string LayerName, double Measured, double Theory)
     {
         /// <summary>The ratios of every layer after the first, from an <see cref="InitializationReport"/>.</summary>
@@ -47,7 +47,8 @@ namespace Microsoft.ML.WeightInit.Diagnostics
             return result;
         }
 
-        /// <summary>Whether layer l's input is exactly φ(output of layer l − 1) (no pooling or averaging between).</summary>
+        /// <summary>Whether layer l's input is exactly φ(output of layer l − 1) (no pooling, averaging or batch
+        /// normalization between).</summary>
         private static bool[] DirectlyConnected(NetworkArchitecture architecture, InitializationReport report)
         {
             int n = report.Signal.Layers.Count;
@@ -59,7 +60,7 @@ namespace Microsoft.ML.WeightInit.Diagnostics
                     direct[l] = true;
                 }
             }
-            else if (architecture.Kind == ArchitectureKind.PlainCnn)
+            else if (architecture.Kind == ArchitectureKind.PlainCnn && !architecture.BatchNorm)
             {
                 var layout = PlainCnnNetwork.Layout(architecture, ImageShape.Mnist);
                 for (int l = 1; l < n - 1 && l < layout.Count; l++)

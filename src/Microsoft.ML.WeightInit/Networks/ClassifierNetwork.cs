@@ -28,11 +28,19 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>The parameterized layers in construction order (the last one gives the class logits).</summary>
         internal abstract IReadOnlyList<IParameterizedLayer> Layers { get; }
 
+        /// <summary>The batch-normalization layers in construction order (<c>norms.0</c>, …), empty for networks without
+        /// them. They are not among <see cref="Layers"/> (which give the network's depth and the outputs of
+        /// <see cref="ForwardWithLayerOutputs"/>); plans address their weight and bias by name and type
+        /// (<c>BatchNorm2d</c>), and parameters no rule names keep PyTorch's reset (see <see cref="NetworkInitializer"/>).</summary>
+        internal virtual IReadOnlyList<BatchNorm2dLayer> Norms => System.Array.Empty<BatchNorm2dLayer>();
+
         /// <summary>How the convolutions are computed (networks without convolutions keep the value and ignore it).</summary>
         public abstract ConvolutionPath ConvolutionPath { get; set; }
 
         /// <summary>Forward pass that also returns every layer's output before its activation (for diagnostics and
-        /// LSUV's calibration).</summary>
+        /// LSUV's calibration). A layer's output is its own (a convolution's before its batch normalization); in train mode
+        /// batch normalization uses the batch's statistics without updating the running statistics (this pass is no
+        /// training step).</summary>
         /// <param name="input">A batch of normalized images, N × C × H × W.</param>
         /// <returns>The output of each of <see cref="Layers"/>, in order, then the N × K log-probabilities.</returns>
         internal abstract IReadOnlyList<Tensor> ForwardWithLayerOutputs(Tensor input);

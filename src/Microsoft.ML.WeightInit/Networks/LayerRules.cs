@@ -11,7 +11,9 @@ namespace Microsoft.ML.WeightInit.Networks
     /// <see cref="InitializerPlan.Apply"/>: exact path (<c>layers.3.weight</c>, <c>layers.3</c>, and the
     /// <c>LAYER.weight</c> overrides) &gt; glob (<c>layers.*.bias</c>) &gt; type (<c>Linear.weight</c>, <c>Conv2d</c>)
     /// &gt; plan-wide <c>weight</c>/<c>bias</c>. A layer's parameters are <c>{layer}.weight</c> and <c>{layer}.bias</c>;
-    /// its type is <c>Linear</c> or <c>Conv2d</c> (PyTorch's module type names).
+    /// its type is <c>Linear</c>, <c>Conv2d</c> or <c>BatchNorm2d</c> (PyTorch's module type names). The plan-wide
+    /// <c>weight</c>/<c>bias</c> apply to the Conv2d and Linear layers only: a batch normalization's parameters take
+    /// an exact, glob or type rule that names them, and otherwise keep PyTorch's reset (weight 1, bias 0).
     /// </summary>
     internal static class LayerRules
     {
@@ -24,8 +26,49 @@ namespace Microsoft.ML.WeightInit.Networks
             {
                 return plan.For(layer.LayerName, role);
             }
-            var parameter = Parameter(layer, role);
-            var matching = AllRules(plan).Where(r => r.Matches(parameter)).ToList();
+            return Best(AllRules(plan), Parameter(layer, role))!.Initializer;
+        }
+
+        /// <summary>The initializer a rule gives a batch normalization's parameter, or null when no exact, glob or type
+        /// rule names it (it then keeps PyTorch's reset: weight 1, bias 0).</summary>
+        /// <exception cref="ArgumentException">Two rules tie for the parameter.</exception>
+        public static IWeightInitializer? ResolveNorm(InitializerPlan plan, BatchNorm2dLayer norm, ParameterRole role) =>
+            Best(AllRules(plan).Where(r => r.Kind != RuleKind.PlanWide), Parameter(norm, role))?.Initializer;
+
+        /// <summary>Checks that every module-tree rule of the plan selects a parameter of the layers or of the batch
+        /// normalizations.</summary>
+        /// <exception cref="ArgumentException">A rule matches nothing (names it and lists the layers and types).</exception>
+        public static void Check(InitializerPlan plan, IReadOnlyList<IParameterizedLayer> layers, IReadOnlyList<BatchNorm2dLayer>? norms = null)
+        {
+            var all = layers.Concat(norms ?? Array.Empty<BatchNorm2dLayer>()).ToList();
+            var parameters = all.SelectMany(l => new[] { Parameter(l, ParameterRole.Weight), Parameter(l, ParameterRole.Bias) }).ToList();
+            foreach (var rule in plan.Rules)
+            {
+                if (!parameters.Any(rule.Matches))
+                {
+                    throw new ArgumentException(
+                        $"Initializer plan rule '{rule.Target}={rule.Initializer.TextForm}' matches no parameter of the network. " +
+                        $"Layers: {Preview(all.Select(l => l.LayerName))}; types: {string.Join(", ", all.Select(TypeOf).Distinct())}.", "plan");
+                }
+            }
+        }
+
+        /// <summary>PyTorch's module type name of a layer: <c>Conv2d</c>, <c>BatchNorm2d</c> or <c>Linear</c>.</summary>
+        public static string TypeOf(IParameterizedLayer layer) => layer switch
+        {
+            Conv2dLayer => "Conv2d",
+            BatchNorm2dLayer => "BatchNorm2d",
+            _ => "Linear",
+        };
+
+        /// <summary>The rule of highest precedence, most specific within it, that selects the parameter; null when none.</summary>
+        private static InitializerRule? Best(IEnumerable<InitializerRule> rules, TreeParameter parameter)
+        {
+            var matching = rules.Where(r => r.Matches(parameter)).ToList();
+            if (matching.Count == 0)
+            {
+                return null;
+            }
             var level = matching.Max(r => r.Kind);
             var best = matching.Where(r => r.Kind == level).GroupBy(r => r.Specificity).OrderByDescending(g => g.Key).First().ToList();
             if (best.Count > 1)
@@ -34,27 +77,8 @@ namespace Microsoft.ML.WeightInit.Networks
                     $"Initializer plan rules '{best[0].Target}' and '{best[1].Target}' both select '{parameter.Path}' with the same precedence; " +
                     "make one more specific (an exact path beats a glob, a glob beats a type).", "plan");
             }
-            return best[0].Initializer;
+            return best[0];
         }
-
-        /// <summary>Checks that every module-tree rule of the plan selects a parameter of the layers.</summary>
-        /// <exception cref="ArgumentException">A rule matches nothing (names it and lists the layers and types).</exception>
-        public static void Check(InitializerPlan plan, IReadOnlyList<IParameterizedLayer> layers)
-        {
-            var parameters = layers.SelectMany(l => new[] { Parameter(l, ParameterRole.Weight), Parameter(l, ParameterRole.Bias) }).ToList();
-            foreach (var rule in plan.Rules)
-            {
-                if (!parameters.Any(rule.Matches))
-                {
-                    throw new ArgumentException(
-                        $"Initializer plan rule '{rule.Target}={rule.Initializer.TextForm}' matches no parameter of the network. " +
-                        $"Layers: {Preview(layers.Select(l => l.LayerName))}; types: {string.Join(", ", layers.Select(TypeOf).Distinct())}.", "plan");
-                }
-            }
-        }
-
-        /// <summary>PyTorch's module type name of a layer: <c>Conv2d</c> or <c>Linear</c>.</summary>
-        public static string TypeOf(IParameterizedLayer layer) => layer is Conv2dLayer ? "Conv2d" : "Linear";
 
         private static IEnumerable<InitializerRule> AllRules(InitializerPlan plan)
         {

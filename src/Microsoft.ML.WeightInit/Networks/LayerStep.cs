@@ -40,6 +40,11 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>The current tensor plus the one kept under <see cref="LayerStep.Parameter"/>, element-wise (a residual
         /// connection).</summary>
         Add,
+
+        /// <summary>Batch normalization with the running statistics (eval semantics), per channel of N × C × H × W:
+        /// (x − <c>{Parameter}.running_mean</c>) / √(<c>{Parameter}.running_var</c> + 1e-5) · <c>{Parameter}.weight</c>
+        /// + <c>{Parameter}.bias</c>; ONNX <c>BatchNormalization</c>, PyTorch's <c>nn.BatchNorm2d</c> in eval mode.</summary>
+        BatchNormalization,
     }
 
     /// <summary>One step of a network's forward pass, in order; the last step's output are the class logits.</summary>
@@ -55,6 +60,8 @@ namespace Microsoft.ML.WeightInit.Networks
         public static LayerStep Linear(string parameter) => new(LayerKind.Linear, parameter);
 
         public static LayerStep Pool(int size) => new(LayerKind.MaxPool, null, size);
+
+        public static LayerStep BatchNorm(string parameter) => new(LayerKind.BatchNormalization, parameter);
 
         public static LayerStep Relu { get; } = new(LayerKind.Relu);
 

@@ -11,9 +11,13 @@ namespace Microsoft.ML.WeightInit.Networks
     /// their default reset (weight, then bias, layer by layer), then the chosen initializers redraw what they replace,
     /// layer by layer (weight, then bias). A parameter whose initializer is <see cref="PyTorchDefaultInitializer"/>
     /// keeps its construction-time values, so with the same seed the weights equal PyTorch's bit for bit. Then, with
-    /// <see cref="InitializerPlan.ZeroLastLayer"/>, the last layer's weight and bias are zeros (no draws); finally,
-    /// layer by layer, every weight whose initializer is an <see cref="IDataDependentInitializer"/> (LSUV) is
-    /// calibrated on a batch.
+    /// <see cref="InitializerPlan.ZeroLastLayer"/>, the last layer's weight and bias are zeros (no draws). A network's
+    /// batch normalizations (<see cref="ClassifierNetwork.Norms"/>) then get PyTorch's reset (weight 1, bias 0,
+    /// running statistics 0 / 1, no draws) and, norm by norm (weight, then bias), the initializer of an exact, glob or
+    /// type rule that names the parameter (<c>norms.3.weight=…</c>, <c>norms.*.bias=…</c>, <c>BatchNorm2d.weight=…</c>);
+    /// the plan-wide <c>weight</c>/<c>bias</c> do not apply to them. Finally, layer by layer, every weight whose
+    /// initializer is an <see cref="IDataDependentInitializer"/> (LSUV) is calibrated on a batch (batch normalization
+    /// in train mode normalizes with the batch's statistics and keeps its running statistics at the reset).
     /// </summary>
     internal static class NetworkInitializer
     {
@@ -31,6 +35,7 @@ namespace Microsoft.ML.WeightInit.Networks
         /// Initializes a network (the seed's <see cref="MnistCnn"/> or any <see cref="NetworkArchitecture"/>), calibrating
         /// data-dependent initializers (LSUV) on <paramref name="calibrationImages"/> through
         /// <see cref="ClassifierNetwork.ForwardWithLayerOutputs"/>.
+        /// Its batch normalizations, if any, are initialized too (the list overloads see the given layers only).
         /// </summary>
         /// <param name="network">The network.</param>
         /// <param name="generator">Generator every draw comes from.</param>
@@ -46,7 +51,7 @@ namespace Microsoft.ML.WeightInit.Networks
         {
             ArgumentNullException.ThrowIfNull(network);
             Func<IReadOnlyList<torch.Tensor>>? outputs = calibrationImages is null ? null : () => network.ForwardWithLayerOutputs(calibrationImages);
-            return Initialize(network.Layers, generator, plan, outputs);
+            return Initialize(network.Layers, network.Norms, generator, plan, outputs);
         }
 
         /// <summary>Initializes every layer's weight and bias in place, calibrating data-dependent initializers.</summary>
@@ -62,7 +67,11 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <paramref name="layerOutputs"/> and it is null.</exception>
         /// <exception cref="InvalidOperationException">A layer cannot be calibrated.</exception>
         public static IReadOnlyList<LayerCalibration> Initialize(IReadOnlyList<IParameterizedLayer> layers, torch.Generator generator,
-            InitializerPlan plan, Func<IReadOnlyList<torch.Tensor>>? layerOutputs)
+            InitializerPlan plan, Func<IReadOnlyList<torch.Tensor>>? layerOutputs) =>
+            Initialize(layers, Array.Empty<BatchNorm2dLayer>(), generator, plan, layerOutputs);
+
+        private static IReadOnlyList<LayerCalibration> Initialize(IReadOnlyList<IParameterizedLayer> layers, IReadOnlyList<BatchNorm2dLayer> norms,
+            torch.Generator generator, InitializerPlan plan, Func<IReadOnlyList<torch.Tensor>>? layerOutputs)
         {
             ArgumentNullException.ThrowIfNull(layers);
             ArgumentNullException.ThrowIfNull(generator);
@@ -70,7 +79,7 @@ namespace Microsoft.ML.WeightInit.Networks
             // Module-tree rules (layers.3.weight, layers.*.bias, Linear.weight) resolve on the layers as on a module
             // tree; the rest of the plan is checked as before.
             (plan.Rules.Count == 0 ? plan : plan with { Rules = Array.Empty<Modules.InitializerRule>() }).Validate(layers.Select(l => l.LayerName));
-            LayerRules.Check(plan, layers);
+            LayerRules.Check(plan, layers, norms);
             for (int i = 0; i < layers.Count; i++)
             {
                 if (Effective(plan, layers, i, ParameterRole.Bias) is IDataDependentInitializer bias)
@@ -89,6 +98,21 @@ namespace Microsoft.ML.WeightInit.Networks
                     $"'{first.LayerName}.weight' uses '{Effective(plan, layers, calibrated[0], ParameterRole.Weight).TextForm}', which needs a calibration batch: " +
                     "call NetworkInitializer.Initialize(network, generator, plan, calibrationImages).", nameof(layerOutputs));
             }
+            // Batch normalizations: a rule that names the parameter, else PyTorch's reset (weight 1, bias 0). The
+            // plan-wide weight/bias are for the Conv2d and Linear layers: most schemes (xavier, kaiming, orthogonal)
+            // are undefined on a 1-D tensor, and PyTorch users leave batch normalization at its reset.
+            var normRules = norms
+                .Select(n => (Norm: n, Weight: LayerRules.ResolveNorm(plan, n, ParameterRole.Weight), Bias: LayerRules.ResolveNorm(plan, n, ParameterRole.Bias)))
+                .ToList();
+            foreach (var (norm, weight, bias) in normRules)
+            {
+                if ((weight as IDataDependentInitializer ?? bias as IDataDependentInitializer) is { } dataDependent)
+                {
+                    throw new ArgumentException(
+                        $"'{dataDependent.TextForm}' calibrates Conv2d and Linear weights and cannot initialize '{norm.LayerName}' (BatchNorm2d); " +
+                        "leave batch normalization at its reset or use e.g. constant(val=1).", nameof(plan));
+                }
+            }
 
             var reset = new PyTorchDefaultInitializer();
             foreach (var layer in layers)
@@ -105,6 +129,19 @@ namespace Microsoft.ML.WeightInit.Networks
                     {
                         Fill(layers[i], role, initializer, generator);
                     }
+                }
+            }
+            // After every Conv2d/Linear draw: the order of PyTorch's named_parameters (layers.*, then norms.*).
+            foreach (var (norm, weight, bias) in normRules)
+            {
+                norm.Reset();
+                if (weight is not null and not PyTorchDefaultInitializer)
+                {
+                    Fill(norm, ParameterRole.Weight, weight, generator);
+                }
+                if (bias is not null and not PyTorchDefaultInitializer)
+                {
+                    Fill(norm, ParameterRole.Bias, bias, generator);
                 }
             }
 

@@ -9,10 +9,12 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.WeightInit.Persistence
 {
-    /// <summary>Moves an <see cref="MnistCnn"/>'s parameters to and from stored tensors and state dicts.</summary>
+    /// <summary>Moves a <see cref="ClassifierNetwork"/>'s state (parameters, and the running statistics of its batch
+    /// normalizations) to and from stored tensors and state dicts.</summary>
     internal static class NetworkState
     {
-        /// <summary>Copies the parameters out, in state-dict order (conv1.weight, conv1.bias, …, fc2.bias).</summary>
+        /// <summary>Copies the state dict out in its order (conv1.weight, conv1.bias, …, fc2.bias; parameters, then
+        /// buffers), as float32.</summary>
         public static List<StoredTensor> Capture(ClassifierNetwork network)
         {
             var result = new List<StoredTensor>();
@@ -96,11 +98,18 @@ namespace Microsoft.ML.WeightInit.Persistence
                     throw new InvalidDataException(
                         $"Parameter '{name}' has shape [{string.Join(", ", value.shape)}]; the network needs [{string.Join(", ", needed)}].");
                 }
-                if (value.dtype != ScalarType.Float32 && value.dtype != ScalarType.Float64)
+                // A batch normalization's count is int64 in PyTorch's state dicts, float32 in our ONNX initializers.
+                bool count = name.EndsWith("." + BatchNorm2dLayer.CountBuffer, StringComparison.Ordinal);
+                if (value.dtype != ScalarType.Float32 && value.dtype != ScalarType.Float64 && !(count && value.dtype == ScalarType.Int64))
                 {
-                    throw new InvalidDataException($"Parameter '{name}' is {value.dtype}; expected float32 (or float64).");
+                    throw new InvalidDataException($"Parameter '{name}' is {value.dtype}; expected float32 (or float64{(count ? ", int64" : "")}).");
                 }
                 CheckFinite(name, value);
+                if (count && value.ToDouble() is var batches && (batches < 0 || batches != Math.Floor(batches)))
+                {
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"Buffer '{name}' holds {batches}; a count of batches must be a whole number ≥ 0."));
+                }
             }
         }
 

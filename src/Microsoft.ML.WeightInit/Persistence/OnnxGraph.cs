@@ -22,9 +22,11 @@ namespace Microsoft.ML.WeightInit.Persistence
 
     /// <summary>
     /// Builds the ONNX graph of a network from its list of <see cref="LayerStep"/>s: (x − mean) / std, reshape to
-    /// N × C × H × W, the steps (Conv, Relu, MaxPool, Flatten, Gemm, …; a residual connection is an Add of a value kept
-    /// by a Save step), Softmax → Score, ArgMax → the class index.
-    /// Parameters are initializers named as the state dict (<c>conv1.weight</c>, …).
+    /// N × C × H × W, the steps (Conv, Relu, MaxPool, Flatten, Gemm, BatchNormalization, …; a residual connection is an
+    /// Add of a value kept by a Save step), Softmax → Score, ArgMax → the class index. Parameters and buffers are
+    /// float32 initializers named as the state dict (<c>conv1.weight</c>, <c>norms.0.running_mean</c>, …); a batch
+    /// normalization's <c>num_batches_tracked</c> is kept as a float32 scalar initializer no node reads (it is training
+    /// state; exact up to 2^24 batches).
     /// </summary>
     internal static class OnnxGraph
     {
@@ -77,6 +79,9 @@ namespace Microsoft.ML.WeightInit.Persistence
                     LayerKind.Flatten => Node("Flatten", new[] { x }, output, Int("axis", 1)),
                     LayerKind.Linear => Node("Gemm", new[] { x, step.Parameter + ".weight", step.Parameter + ".bias" }, output, Int("transB", 1)),
                     LayerKind.Add => Node("Add", new[] { x, Kept(kept, step) }, output),
+                    LayerKind.BatchNormalization => Node("BatchNormalization",
+                        new[] { x, step.Parameter + ".weight", step.Parameter + ".bias", step.Parameter + ".running_mean", step.Parameter + ".running_var" }, output,
+                        FloatAttribute("epsilon", (float)BatchNorm2dLayer.Epsilon)),
                     _ => throw new NotSupportedException($"Layer kind {step.Kind} has no ONNX form."),
                 });
                 x = output;
@@ -190,6 +195,9 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         private static AttributeProto Int(string name, long value) =>
             new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+        private static AttributeProto FloatAttribute(string name, float value) =>
+            new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
         private static AttributeProto Ints(string name, params long[] values)
         {

@@ -201,6 +201,9 @@ namespace Microsoft.ML.WeightInit.Training
         /// <summary>The loss on the first training batch (storage order), without gradients or randomness.</summary>
         private double ProbeLoss(ClassifierNetwork net)
         {
+            // In eval mode: the probe is no training step, so batch normalization's running statistics stay as the
+            // epoch's steps left them (the next epoch puts the network back in train mode).
+            net.eval();
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             long size = Math.Min(Settings.BatchSize, _train.Count);

@@ -30,6 +30,7 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         [TestMethod]
         [DataRow("mlp(depth=4, width=32, activation=tanh)")]
         [DataRow("plain_cnn(depth=4, width=4, activation=relu)")]
+        [DataRow("plain_cnn(depth=4, width=4, activation=relu, batch_norm=true)")]
         [DataRow("mlp(depth=3, width=16, activation=selu)")]
         [DataRow("resnet(blocks=3, width=4)")]
         public void DeepModel_SavedAndLoaded_ScoresAsTheInMemoryNetwork(string text)

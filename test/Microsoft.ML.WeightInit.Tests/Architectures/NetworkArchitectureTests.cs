@@ -25,6 +25,12 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
             Assert.AreNotEqual(NetworkArchitecture.Mlp(8), NetworkArchitecture.Mlp(9));
             CollectionAssert.AreEqual(new[] { "layers.0", "layers.1", "layers.2" }, NetworkArchitecture.Parse("mlp(depth=3)").LayerNames.ToArray());
             CollectionAssert.AreEqual(new[] { "conv1", "conv2", "fc1", "fc2" }, NetworkArchitecture.MnistNet.LayerNames.ToArray());
+            var bn = NetworkArchitecture.Parse("plain_cnn(batch_norm=true, depth=5)");
+            Assert.IsTrue(bn.BatchNorm);
+            Assert.AreEqual("plain_cnn(depth=5, width=32, activation=relu, batch_norm=true)", bn.TextForm);
+            Assert.AreEqual(NetworkArchitecture.PlainCnn(5, batchNorm: true), NetworkArchitecture.Parse(bn.TextForm));
+            Assert.AreNotEqual(NetworkArchitecture.PlainCnn(5), bn);
+            CollectionAssert.AreEqual(NetworkArchitecture.PlainCnn(5).LayerNames.ToArray(), bn.LayerNames.ToArray(), "the layer list counts Conv2d and Linear layers");
         }
 
         [TestMethod]
@@ -35,7 +41,7 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         [DataRow("mlp(activation=gelu)", "activation")]
         [DataRow("mlp(dropout=0.5)", "dropout")]
         [DataRow("mlp(depth=3, depth=4)", "depth")]
-        [DataRow("plain_cnn(batch_norm=true)", "batch_norm")]
+        [DataRow("mlp(batch_norm=true)", "batch_norm")]
         [DataRow("plain_cnn(batch_norm=maybe)", "batch_norm")]
         [DataRow("plain_cnn(width=2048)", "width")]
         [DataRow("mnist_net(depth=3)", "depth")]

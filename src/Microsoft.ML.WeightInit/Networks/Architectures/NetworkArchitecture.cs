@@ -25,7 +25,12 @@ namespace Microsoft.ML.WeightInit.Networks
     /// <c>width</c>, 2·<c>width</c> and 4·<c>width</c> channels (the first convolution of a stage changes the width;
     /// the stages differ in length by at most one, the first ones longer), 2×2 max-pooling after the first and the
     /// second stage, global average pooling, and a linear classifier (4·<c>width</c> → K); layers <c>layers.0</c> …
-    /// <c>layers.{depth−2}</c> (type <c>Conv2d</c>) and <c>layers.{depth−1}</c> (type <c>Linear</c>).</item>
+    /// <c>layers.{depth−2}</c> (type <c>Conv2d</c>) and <c>layers.{depth−1}</c> (type <c>Linear</c>). With
+    /// <c>batch_norm=true</c>, convolution <c>layers.i</c> is followed by <c>norms.i</c> (type <c>BatchNorm2d</c>,
+    /// PyTorch's <c>nn.BatchNorm2d</c> defaults: ε 1e-5, momentum 0.1, affine, running statistics) before its
+    /// activation; the convolutions keep their bias, as PyTorch's <c>nn.Conv2d</c> does by default. Train mode
+    /// normalizes with the batch's statistics and updates the running ones; eval mode (scoring, validation, ONNX)
+    /// uses the running statistics.</item>
     /// <item><c>resnet(blocks=8, width=16, batch_norm=false)</c>: the stem <c>stem</c> (3×3 convolution C → <c>width</c>,
     /// zero padding 1) and ReLU; <c>blocks</c> basic residual blocks (He et al. 2016) in three stages of <c>width</c>,
     /// 2·<c>width</c> and 4·<c>width</c> channels (the stages differ in length by at most one, the first ones longer);
@@ -35,19 +40,29 @@ namespace Microsoft.ML.WeightInit.Networks
     /// otherwise); then global average pooling and the linear classifier <c>fc</c> (4·<c>width</c> → K). Layers
     /// <c>stem</c>, <c>blocks.k.conv1</c>, <c>blocks.k.conv2</c>, <c>blocks.k.shortcut</c> (type <c>Conv2d</c>) and
     /// <c>fc</c> (type <c>Linear</c>), in that order; the activation is ReLU only (the text form has no
-    /// <c>activation</c>). Zero-init-residual plan (each residual branch's last layer starts at zero, as Goyal et al.
+    /// <c>activation</c>). With <c>batch_norm=true</c> every convolution is followed by a batch normalization (type
+    /// <c>BatchNorm2d</c>, as in <c>plain_cnn</c>): <c>stem_bn</c> after the stem, <c>blocks.k.bn1</c> after conv1
+    /// (before its ReLU), <c>blocks.k.bn2</c> after conv2 and <c>blocks.k.shortcut_bn</c> after the projection (both
+    /// before the addition). Zero-init-residual plan (each residual branch's last layer starts at zero, as Goyal et al.
     /// 2017 do with the last BN scale and Fixup with the last convolution): <c>blocks.*.conv2.weight=zeros;
-    /// blocks.*.conv2.bias=zeros</c> makes every block its shortcut at initialization. Fixup-style plan (Zhang et al.
-    /// 2019, without its scalar biases and multiplier): the residual branches' first convolutions He-initialized and
-    /// scaled by L^(−1/(2m−2)) = L^(−1/2) for L = <c>blocks</c> branches of m = 2 layers, i.e. variance 2/(L·fan_in):
+    /// blocks.*.conv2.bias=zeros</c> (with batch_norm, <c>blocks.*.bn2.weight=zeros</c>) makes every block its
+    /// shortcut at initialization. Fixup-style plan (Zhang et al. 2019, without its scalar biases and multiplier): the
+    /// residual branches' first convolutions He-initialized and scaled by L^(−1/(2m−2)) = L^(−1/2) for L =
+    /// <c>blocks</c> branches of m = 2 layers, i.e. variance 2/(L·fan_in):
     /// <c>weight=kaiming_normal(nonlinearity=relu); bias=zeros; blocks.*.conv1.weight=variance_scaling(scale=0.125,
     /// mode=fan_in, distribution=normal); blocks.*.conv2.weight=zeros; zero_last_layer=true</c> for 16 blocks
     /// (scale = 2/L).</item>
     /// </list>
     /// <para>Layer names are stable: initializer plans address them (<c>layers.29.weight=zeros</c>,
     /// <c>Linear.weight=…</c>, <c>layers.*.bias=zeros</c>). <c>activation</c> is one of <c>relu</c>, <c>tanh</c>,
-    /// <c>linear</c>, <c>selu</c>. <c>batch_norm=true</c> is not supported yet (an
-    /// <see cref="ArchitectureFormatException"/> naming <c>batch_norm</c> says so).</para>
+    /// <c>linear</c>, <c>selu</c>.</para>
+    /// <para>Batch normalization parameters (<c>norms.i.weight</c>, <c>norms.i.bias</c>; <c>resnet</c>'s <c>stem_bn</c>,
+    /// <c>blocks.k.bn1</c>, <c>blocks.k.bn2</c>, <c>blocks.k.shortcut_bn</c>) take only the plan's rules
+    /// that name them: exact (<c>norms.3.weight=constant(val=0.5)</c>), glob (<c>norms.*.bias=zeros</c>) or type
+    /// (<c>BatchNorm2d.weight=ones</c>). The plan-wide <c>weight</c>/<c>bias</c> (what <c>-i kaiming_normal</c> sets)
+    /// apply to the Conv2d and Linear layers only; a batch normalization parameter no rule names keeps PyTorch's reset
+    /// (weight 1, bias 0), as PyTorch users leave it (xavier, kaiming and orthogonal are undefined on a 1-D tensor).
+    /// The depth, <see cref="LayerNames"/> and the per-layer diagnostics count the Conv2d and Linear layers.</para>
     /// </remarks>
     public sealed record NetworkArchitecture
     {
@@ -95,7 +110,8 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>The nonlinearity after every layer but the last (ReLU for <c>mnist_net</c>).</summary>
         public NetworkActivation Activation { get; }
 
-        /// <summary>Batch normalization after every convolution (<c>plain_cnn</c>, <c>resnet</c>; not supported yet).</summary>
+        /// <summary>Batch normalization after every convolution: between it and its activation (<c>plain_cnn</c>),
+        /// before the ReLU or the residual addition (<c>resnet</c>).</summary>
         public bool BatchNorm { get; }
 
         /// <summary>Residual blocks (<c>resnet</c>); 0 for the other families.</summary>
@@ -139,19 +155,15 @@ namespace Microsoft.ML.WeightInit.Networks
         /// Default 20.</param>
         /// <param name="width">Channels of the first stage (1 … 1024). Default 32.</param>
         /// <param name="activation">Nonlinearity after every convolution. Default ReLU.</param>
-        /// <param name="batchNorm">Batch normalization after every convolution; only false is supported yet.</param>
+        /// <param name="batchNorm">Batch normalization (<c>norms.i</c>, PyTorch's <c>nn.BatchNorm2d</c> defaults) between every
+        /// convolution and its activation. Default false.</param>
         /// <returns>The architecture.</returns>
-        /// <exception cref="ArchitectureFormatException">A value out of range or unsupported (names the parameter).</exception>
+        /// <exception cref="ArchitectureFormatException">A value out of range (names the parameter).</exception>
         public static NetworkArchitecture PlainCnn(int depth = 20, int width = 32, NetworkActivation activation = NetworkActivation.Relu, bool batchNorm = false)
         {
             Check(depth >= 2 && depth <= MaxDepth, "depth", depth, $"2 … {MaxDepth} (convolutions plus the classifier)");
             Check(width >= 1 && width <= 1024, "width", width, "1 … 1024 (channels of the first stage)");
             CheckActivation(activation);
-            if (batchNorm)
-            {
-                throw new ArchitectureFormatException(
-                    "plain_cnn: batch_norm=true is not supported yet (batch normalization is not implemented in this release); use batch_norm=false.", "batch_norm");
-            }
             return new NetworkArchitecture(ArchitectureKind.PlainCnn, depth, width, activation, batchNorm);
         }
 

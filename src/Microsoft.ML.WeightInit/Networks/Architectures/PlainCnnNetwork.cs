@@ -9,10 +9,13 @@ using F = TorchSharp.torch.nn.functional;
 namespace Microsoft.ML.WeightInit.Networks
 {
     /// <summary>
-    /// <c>plain_cnn(depth, width, activation)</c>: depth − 1 3×3 convolutions (zero padding 1, on the verified
-    /// <see cref="ConvolutionPath"/>) in three stages of width, 2·width, 4·width channels, each followed by the
-    /// activation, 2×2 max-pooling between stages, global average pooling, then layers.{depth−1}: a linear classifier
-    /// (4·width → K) and log-softmax. The layout is in <see cref="Layout"/>.
+    /// <c>plain_cnn(depth, width, activation, batch_norm)</c>: depth − 1 3×3 convolutions (zero padding 1, on the
+    /// verified <see cref="ConvolutionPath"/>) in three stages of width, 2·width, 4·width channels, each followed by
+    /// (with batch_norm) a <see cref="BatchNorm2dLayer"/> <c>norms.i</c>, then the activation, 2×2 max-pooling between
+    /// stages, global average pooling, then layers.{depth−1}: a linear classifier (4·width → K) and log-softmax. The
+    /// layout is in <see cref="Layout"/>. With batch_norm the convolutions keep their bias, as PyTorch's
+    /// <c>nn.Conv2d</c> does by default (batch normalization then cancels it in train mode; it is still a parameter
+    /// that plans initialize and the optimizer updates).
     /// </summary>
     internal sealed class PlainCnnNetwork : ClassifierNetwork
     {
@@ -22,8 +25,12 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>Zero padding of every convolution, so that a stage keeps its image size.</summary>
         public const int Padding = 1;
 
-#pragma warning disable IDE1006, SA1307 // The field name is the PyTorch module name (state_dict prefix "layers").
+#pragma warning disable IDE1006, SA1307 // The field names are the PyTorch module names (state_dict prefixes "layers", "norms").
         private readonly ModuleList<nn.Module<Tensor, Tensor>> layers;
+
+        // Declared after layers: the state dict lists layers' parameters, then these (null without batch_norm, and then
+        // not registered: the network's state is that of the release without batch normalization).
+        private readonly ModuleList<BatchNorm2dLayer>? norms;
 #pragma warning restore IDE1006, SA1307
         private readonly NetworkArchitecture _architecture;
         private readonly IReadOnlyList<ConvSpec> _convolutions;
@@ -41,6 +48,10 @@ namespace Microsoft.ML.WeightInit.Networks
             }
             modules.Add(new LinearLayer(NetworkArchitecture.LayerName(_convolutions.Count), _convolutions[^1].Out, shape.Classes));
             layers = new ModuleList<nn.Module<Tensor, Tensor>>(modules.ToArray());
+            if (architecture.BatchNorm)
+            {
+                norms = new ModuleList<BatchNorm2dLayer>(_convolutions.Select(spec => new BatchNorm2dLayer(NormName(spec.Index), spec.Out)).ToArray());
+            }
             RegisterComponents();
         }
 
@@ -49,6 +60,8 @@ namespace Microsoft.ML.WeightInit.Networks
         public override NetworkArchitecture Architecture => _architecture;
 
         internal override IReadOnlyList<IParameterizedLayer> Layers => layers.Cast<IParameterizedLayer>().ToList();
+
+        internal override IReadOnlyList<BatchNorm2dLayer> Norms => norms is null ? Array.Empty<BatchNorm2dLayer>() : norms.ToList();
 
         /// <summary>The convolutions, in order (the fields are the registered modules only).</summary>
         private IEnumerable<Conv2dLayer> Convolutions => layers.Take(_convolutions.Count).Cast<Conv2dLayer>();
@@ -66,6 +79,9 @@ namespace Microsoft.ML.WeightInit.Networks
                 }
             }
         }
+
+        /// <summary>The name of the batch normalization after convolution <paramref name="index"/>: <c>norms.{index}</c>.</summary>
+        internal static string NormName(int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"norms.{index}");
 
         /// <summary>The convolutions in order: index, input and output channels, whether a 2×2 max-pool follows.</summary>
         internal static IReadOnlyList<ConvSpec> Layout(NetworkArchitecture a, ImageShape shape)
@@ -89,6 +105,10 @@ namespace Microsoft.ML.WeightInit.Networks
             return result;
         }
 
+        /// <summary>The state dict's names and shapes in its order (TorchSharp's: every parameter, then every buffer):
+        /// <c>layers.i.weight</c>, <c>layers.i.bias</c> for every layer; with batch_norm then <c>norms.i.weight</c>,
+        /// <c>norms.i.bias</c> for every convolution, then their buffers <c>norms.i.running_mean</c>,
+        /// <c>norms.i.running_var</c>, <c>norms.i.num_batches_tracked</c>.</summary>
         internal static IReadOnlyList<(string Name, long[] Shape)> ParameterShapes(NetworkArchitecture a, ImageShape shape)
         {
             var result = new List<(string, long[])>();
@@ -102,6 +122,11 @@ namespace Microsoft.ML.WeightInit.Networks
             string classifier = NetworkArchitecture.LayerName(convolutions.Count);
             result.Add((classifier + ".weight", new[] { (long)shape.Classes, convolutions[^1].Out }));
             result.Add((classifier + ".bias", new[] { (long)shape.Classes }));
+            if (a.BatchNorm)
+            {
+                result.AddRange(convolutions.SelectMany(spec => BatchNorm2dLayer.ParameterShapes(NormName(spec.Index), spec.Out)));
+                result.AddRange(convolutions.SelectMany(spec => BatchNorm2dLayer.BufferShapes(NormName(spec.Index), spec.Out)));
+            }
             return result;
         }
 
@@ -112,6 +137,10 @@ namespace Microsoft.ML.WeightInit.Networks
             foreach (var spec in convolutions)
             {
                 steps.Add(LayerStep.Conv(NetworkArchitecture.LayerName(spec.Index), Kernel, Padding));
+                if (a.BatchNorm)
+                {
+                    steps.Add(LayerStep.BatchNorm(NormName(spec.Index)));
+                }
                 if (LayerStep.Of(a.Activation) is { } activation)
                 {
                     steps.Add(activation);
@@ -136,8 +165,9 @@ namespace Microsoft.ML.WeightInit.Networks
 
         internal override IReadOnlyList<Tensor> ForwardWithLayerOutputs(Tensor input) => Run(input, collect: true);
 
-        /// <summary>The forward pass; with <paramref name="collect"/>, every layer's output before its activation
-        /// precedes the log-probabilities.</summary>
+        /// <summary>The forward pass; with <paramref name="collect"/>, every layer's output before its batch
+        /// normalization and activation precedes the log-probabilities, and batch normalization leaves its running
+        /// statistics as they are.</summary>
         private List<Tensor> Run(Tensor input, bool collect)
         {
             var outputs = new List<Tensor>();
@@ -148,6 +178,10 @@ namespace Microsoft.ML.WeightInit.Networks
                 if (collect)
                 {
                     outputs.Add(x);
+                }
+                if (norms is not null)
+                {
+                    x = norms[i].Normalize(x, trackRunningStats: !collect);
                 }
                 x = NetworkActivations.Apply(_architecture.Activation, x);
                 if (_convolutions[i].PoolAfter)
