@@ -7,13 +7,14 @@ lengths differ by at most one, the first ones longer), each followed by nn.Batch
 max-pooling after the first and second stage, global average pooling, nn.Linear(4*width, K), log-softmax. Modules:
 nn.ModuleList `layers` (convolutions, then the classifier) and nn.ModuleList `norms`.
 
-  plain_cnn_bn.py DEPTH WIDTH STATE.pt X.f32 Y.i64 N X2.f32 N2 OUT_DIR
+  plain_cnn_bn.py DEPTH WIDTH DTYPE STATE.pt X.f32 Y.i64 N X2.f32 N2 OUT_DIR
 
-loads STATE.pt (strict), then: train mode, forward on the N images of X.f32 (N x 1 x 28 x 28 float32), NLL of labels
-Y.i64, backward; writes train_out.f32 (log-probabilities), grad.<name>.f32 for every parameter, <name>.f32 for every
-buffer of the state dict after that forward (running statistics; num_batches_tracked as float32); one SGD step
-(lr 0.1, momentum 0.5); eval mode, forward on the N2 images of X2.f32: eval_out.f32; and after.<name>.f32 for every
-entry of the state dict after the step. All files raw little-endian float32.
+builds the net in DTYPE (float32 or float64), loads STATE.pt (strict; values converted to DTYPE), converts the
+images to DTYPE, then: train mode, forward on the N images of X.f32 (N x 1 x 28 x 28 float32), NLL of labels
+Y.i64, backward; writes train_out (log-probabilities), grad.<name> for every parameter, <name> for every
+buffer of the state dict after that forward (running statistics, num_batches_tracked); one SGD step
+(lr 0.1, momentum 0.5); eval mode, forward on the N2 images of X2.f32: eval_out; and after.<name> for every
+entry of the state dict after the step. All output files raw little-endian float64 (.f64), whatever DTYPE.
 """
 import os
 import sys
@@ -56,20 +57,20 @@ class PlainCnnBN(nn.Module):
 
 
 def write(directory, name, tensor):
-    tensor.detach().to(torch.float32).contiguous().numpy().astype("<f4").tofile(os.path.join(directory, name + ".f32"))
+    tensor.detach().to(torch.float64).contiguous().numpy().astype("<f8").tofile(os.path.join(directory, name + ".f64"))
 
 
 def main(argv):
-    if len(argv) != 10:
+    if len(argv) != 11:
         raise SystemExit(__doc__)
-    depth, width = int(argv[1]), int(argv[2])
-    n, n2, out = int(argv[6]), int(argv[8]), argv[9]
+    depth, width, dtype = int(argv[1]), int(argv[2]), {"float32": torch.float32, "float64": torch.float64}[argv[3]]
+    n, n2, out = int(argv[7]), int(argv[9]), argv[10]
     torch.set_num_threads(1)
-    net = PlainCnnBN(depth, width)
-    net.load_state_dict(torch.load(argv[3]), strict=True)
-    x = torch.from_numpy(np.fromfile(argv[4], dtype="<f4").reshape(n, 1, 28, 28).copy())
-    y = torch.from_numpy(np.fromfile(argv[5], dtype="<i8").copy())
-    x2 = torch.from_numpy(np.fromfile(argv[7], dtype="<f4").reshape(n2, 1, 28, 28).copy())
+    net = PlainCnnBN(depth, width).to(dtype)
+    net.load_state_dict(torch.load(argv[4]), strict=True)
+    x = torch.from_numpy(np.fromfile(argv[5], dtype="<f4").reshape(n, 1, 28, 28).copy()).to(dtype)
+    y = torch.from_numpy(np.fromfile(argv[6], dtype="<i8").copy())
+    x2 = torch.from_numpy(np.fromfile(argv[8], dtype="<f4").reshape(n2, 1, 28, 28).copy()).to(dtype)
 
     net.train()
     output = net(x)

@@ -111,7 +111,7 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <returns>The normalized batch.</returns>
         public override Tensor forward(Tensor input) => Normalize(input, trackRunningStats: true);
 
-        /// <summary>As <see cref="forward"/>; with <paramref name="trackRunningStats"/> false, train mode still normalizes
+        /// <summary>As <see cref="forward(Tensor)"/>; with <paramref name="trackRunningStats"/> false, train mode still normalizes
         /// with the batch's statistics but leaves the running statistics and the count as they are (the diagnostic and
         /// calibration passes, which are no training steps).</summary>
         /// <param name="input">The input batch, N × C × H × W.</param>

@@ -198,7 +198,7 @@ namespace Microsoft.ML.WeightInit.Persistence
             ClassifierNetwork network;
             try
             {
-                network = NetworkState.Create(c.Shape, c.Tensors, ConvolutionPathSelector.Current.Path, c.Architecture);
+                network = NetworkState.Create(c.Shape, c.Tensors, ConvolutionPathSelector.Current.Path, c.Architecture, c.Metadata.BatchCounts);
             }
             catch (InvalidDataException e)
             {

@@ -36,6 +36,10 @@ namespace Microsoft.ML.WeightInit.Persistence
         /// <summary>The architecture's text form (<c>mnist_net</c> unless the format version is
         /// <see cref="OnnxFormat.ArchitectureVersion"/>).</summary>
         public string Architecture { get; set; } = "mnist_net";
+
+        /// <summary>The count of every batch normalization's <c>num_batches_tracked</c> buffer by state-dict name, or null
+        /// for networks without batch normalization (<see cref="OnnxFormat.BatchCountsKey"/>).</summary>
+        public Dictionary<string, long>? BatchCounts { get; set; }
     }
 
     /// <summary>Input images (C × H × W) and the number of classes K.</summary>

@@ -69,6 +69,8 @@ namespace Microsoft.ML.WeightInit.Persistence
                     LayerBiasInitializers = settings.Initialization.BiasOverrides.ToDictionary(kv => kv.Key, kv => kv.Value.TextForm),
                 },
                 History = model.History.ToList(),
+                // Batch normalization's batch counts (exact int64); the rest of the state is in the graph.
+                BatchCounts = NetworkState.BatchCounts(model.Network),
             };
         }
 
@@ -89,6 +91,10 @@ namespace Microsoft.ML.WeightInit.Persistence
             if (m.FormatVersion == OnnxFormat.ArchitectureVersion)
             {
                 yield return new(OnnxFormat.ArchitectureKey, m.Architecture);
+            }
+            if (m.BatchCounts is not null)
+            {
+                yield return new(OnnxFormat.BatchCountsKey, JsonSerializer.Serialize(m.BatchCounts, Json));
             }
         }
 

@@ -14,11 +14,11 @@ namespace Microsoft.ML.WeightInit.Persistence
     internal static class NetworkState
     {
         /// <summary>Copies the state dict out in its order (conv1.weight, conv1.bias, …, fc2.bias; parameters, then
-        /// buffers), as float32.</summary>
+        /// buffers), as float32, but for batch normalization's batch counts (<see cref="BatchCounts"/>).</summary>
         public static List<StoredTensor> Capture(ClassifierNetwork network)
         {
             var result = new List<StoredTensor>();
-            foreach (var (name, tensor) in network.state_dict())
+            foreach (var (name, tensor) in network.state_dict().Where(kv => !IsBatchCount(kv.Key)))
             {
                 using var cpu = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous();
                 result.Add(new StoredTensor(name, cpu.shape.ToArray(), cpu.data<float>().ToArray()));
@@ -26,10 +26,22 @@ namespace Microsoft.ML.WeightInit.Persistence
             return result;
         }
 
-        /// <summary>Builds a network of <paramref name="shape"/> holding <paramref name="tensors"/>.</summary>
+        /// <summary>The int64 <c>num_batches_tracked</c> buffers of the network's batch normalizations by state-dict name,
+        /// or null when it has none.</summary>
+        public static Dictionary<string, long>? BatchCounts(ClassifierNetwork network)
+        {
+            var counts = network.state_dict().Where(kv => IsBatchCount(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value.item<long>());
+            return counts.Count == 0 ? null : counts;
+        }
+
+        /// <summary>Whether a state-dict name is a batch normalization's <c>num_batches_tracked</c> buffer.</summary>
+        public static bool IsBatchCount(string name) => name.EndsWith("." + BatchNorm2dLayer.CountBuffer, StringComparison.Ordinal);
+
+        /// <summary>Builds a network of <paramref name="shape"/> holding <paramref name="tensors"/> and, for its batch
+        /// normalizations, <paramref name="batchCounts"/>.</summary>
         /// <exception cref="InvalidDataException">A parameter is missing, extra, or of another shape.</exception>
         public static ClassifierNetwork Create(ImageShape shape, IReadOnlyList<StoredTensor> tensors, ConvolutionPath path,
-            NetworkArchitecture? architecture = null)
+            NetworkArchitecture? architecture = null, IReadOnlyDictionary<string, long>? batchCounts = null)
         {
             TorchRuntime.EnsureInitialized();
             var source = new Dictionary<string, Tensor>();
@@ -38,6 +50,10 @@ namespace Microsoft.ML.WeightInit.Persistence
                 foreach (var stored in tensors)
                 {
                     source[stored.Name] = tensor(stored.Values, stored.Shape);
+                }
+                foreach (var (name, count) in batchCounts ?? new Dictionary<string, long>())
+                {
+                    source[name] = tensor(count);
                 }
                 return Create(shape, source, path, architecture);
             }
@@ -99,7 +115,7 @@ namespace Microsoft.ML.WeightInit.Persistence
                         $"Parameter '{name}' has shape [{string.Join(", ", value.shape)}]; the network needs [{string.Join(", ", needed)}].");
                 }
                 // A batch normalization's count is int64 in PyTorch's state dicts, float32 in our ONNX initializers.
-                bool count = name.EndsWith("." + BatchNorm2dLayer.CountBuffer, StringComparison.Ordinal);
+                bool count = IsBatchCount(name);
                 if (value.dtype != ScalarType.Float32 && value.dtype != ScalarType.Float64 && !(count && value.dtype == ScalarType.Int64))
                 {
                     throw new InvalidDataException($"Parameter '{name}' is {value.dtype}; expected float32 (or float64{(count ? ", int64" : "")}).");

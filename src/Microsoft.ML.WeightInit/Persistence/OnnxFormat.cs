@@ -14,9 +14,10 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         /// <summary>Format version of a model whose architecture is not the seed net (issue 18): version 2 plus the
         /// <see cref="ArchitectureKey"/> entry and the operators of the deep architectures (padded Conv, Tanh, Selu,
-        /// GlobalAveragePool; Add for <c>resnet</c>). Seed-net models are still written as <see cref="Version"/>, byte for
-        /// byte as before, so an older reader refuses a deep model by its version instead of misreading it (and a reader
-        /// of version 3 that predates <c>resnet</c> refuses one by its architecture entry).</summary>
+        /// GlobalAveragePool, BatchNormalization; Add for <c>resnet</c>; with batch normalization the
+        /// <see cref="BatchCountsKey"/> entry). Seed-net models are still written as <see cref="Version"/>, byte for byte as
+        /// before, so an older reader refuses a deep model by its version instead of misreading it (and a reader of
+        /// version 3 that predates <c>resnet</c> refuses one by its architecture entry).</summary>
         public const int ArchitectureVersion = 3;
 
         /// <summary>Identifies an InitCnn ONNX model (<c>metadata_props["initcnn.format"]</c>).</summary>
@@ -46,6 +47,11 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         /// <summary>The <c>NetworkArchitecture</c> text form (format version 3 only; absent means <c>mnist_net</c>).</summary>
         public const string ArchitectureKey = "initcnn.architecture";
+
+        /// <summary>Batch normalization's <c>num_batches_tracked</c> buffers (format version 3, networks with batch
+        /// normalization only): a JSON object, state-dict name → count. Training state that no operator reads, so it is
+        /// kept out of the graph (ONNX Runtime removes an unused initializer with a warning at every session).</summary>
+        public const string BatchCountsKey = "initcnn.num_batches_tracked";
 
         /// <summary>Output of an exported model: the arg-max class index of each image (int64, [N]).</summary>
         public const string PredictedIndexOutput = "PredictedIndex";

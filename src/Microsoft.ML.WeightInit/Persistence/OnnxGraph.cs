@@ -25,8 +25,8 @@ namespace Microsoft.ML.WeightInit.Persistence
     /// N × C × H × W, the steps (Conv, Relu, MaxPool, Flatten, Gemm, BatchNormalization, …; a residual connection is an
     /// Add of a value kept by a Save step), Softmax → Score, ArgMax → the class index. Parameters and buffers are
     /// float32 initializers named as the state dict (<c>conv1.weight</c>, <c>norms.0.running_mean</c>, …); a batch
-    /// normalization's <c>num_batches_tracked</c> is kept as a float32 scalar initializer no node reads (it is training
-    /// state; exact up to 2^24 batches).
+    /// normalization's <c>num_batches_tracked</c>, which no operator reads, is in the metadata instead
+    /// (<see cref="OnnxFormat.BatchCountsKey"/>).
     /// </summary>
     internal static class OnnxGraph
     {

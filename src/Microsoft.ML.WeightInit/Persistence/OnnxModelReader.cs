@@ -80,6 +80,7 @@ namespace Microsoft.ML.WeightInit.Persistence
             string plan = Required(props, OnnxFormat.InitializationPlanKey, where);
             var shape = CheckMetadata(metadata, where);
             var tensors = Weights(model.Graph, shape, architecture, where);
+            metadata.BatchCounts = BatchCounts(props, architecture, shape, where);
             bool forMLNet = model.Graph?.Output.Any(o => o.Name == OnnxFormat.RowIndexOutput) == true;
 
             // The graph must be exactly the one this library builds from these weights and this metadata.
@@ -155,7 +156,7 @@ namespace Microsoft.ML.WeightInit.Persistence
                 initializers[t.Name] = t;
             }
             var result = new List<StoredTensor>();
-            foreach (var (name, needed) in architecture.ParameterShapes(shape))
+            foreach (var (name, needed) in architecture.ParameterShapes(shape).Where(p => !NetworkState.IsBatchCount(p.Name)))
             {
                 if (!initializers.TryGetValue(name, out var t))
                 {
@@ -175,6 +176,31 @@ namespace Microsoft.ML.WeightInit.Persistence
                 result.Add(new StoredTensor(name, needed, OnnxGraph.ReadFloats(t)));
             }
             return result;
+        }
+
+        /// <summary>The <see cref="OnnxFormat.BatchCountsKey"/> entry: required, with exactly the network's
+        /// <c>num_batches_tracked</c> names and counts ≥ 0, when the architecture has batch normalization; absent
+        /// otherwise.</summary>
+        private static Dictionary<string, long>? BatchCounts(Dictionary<string, string> props, NetworkArchitecture architecture, ImageShape shape, string where)
+        {
+            var names = architecture.ParameterShapes(shape).Select(p => p.Name).Where(NetworkState.IsBatchCount).ToList();
+            if (names.Count == 0)
+            {
+                return props.ContainsKey(OnnxFormat.BatchCountsKey)
+                    ? throw new InvalidDataException($"{where}: metadata '{OnnxFormat.BatchCountsKey}' is present but {architecture.TextForm} has no batch normalization; the model was edited or damaged.")
+                    : null;
+            }
+            var counts = Section<Dictionary<string, long>>(props, OnnxFormat.BatchCountsKey, where);
+            if (!counts.Keys.OrderBy(k => k, StringComparer.Ordinal).SequenceEqual(names.OrderBy(k => k, StringComparer.Ordinal)))
+            {
+                throw new InvalidDataException($"{where}: metadata '{OnnxFormat.BatchCountsKey}' names {string.Join(", ", counts.Keys)}; {architecture.TextForm} has {string.Join(", ", names)}.");
+            }
+            if (counts.FirstOrDefault(kv => kv.Value < 0) is { Key: not null } negative)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{where}: metadata '{OnnxFormat.BatchCountsKey}' gives {negative.Key} = {negative.Value}; a count of batches is ≥ 0."));
+            }
+            return counts;
         }
 
         private static string Required(Dictionary<string, string> props, string key, string where) =>

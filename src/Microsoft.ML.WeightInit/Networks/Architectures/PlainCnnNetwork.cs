@@ -61,7 +61,7 @@ namespace Microsoft.ML.WeightInit.Networks
 
         internal override IReadOnlyList<IParameterizedLayer> Layers => layers.Cast<IParameterizedLayer>().ToList();
 
-        internal override IReadOnlyList<BatchNorm2dLayer> Norms => norms is null ? Array.Empty<BatchNorm2dLayer>() : norms.ToList();
+        internal override IReadOnlyList<BatchNorm2dLayer> Norms => norms?.ToList() ?? (IReadOnlyList<BatchNorm2dLayer>)Array.Empty<BatchNorm2dLayer>();
 
         /// <summary>The convolutions, in order (the fields are the registered modules only).</summary>
         private IEnumerable<Conv2dLayer> Convolutions => layers.Take(_convolutions.Count).Cast<Conv2dLayer>();
