@@ -26,7 +26,9 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         private const int Images = 16;
 
         [TestMethod]
-        public void AResNetSavedByTheCliInAnotherProcess_LoadsHere_AndItsOnnxScoresAsItsNetwork()
+        [DataRow("resnet(blocks=3, width=4)")]
+        [DataRow("resnet(blocks=3, width=4, batch_norm=true)")]
+        public void AResNetSavedByTheCliInAnotherProcess_LoadsHere_AndItsOnnxScoresAsItsNetwork(string text)
         {
             string directory = Path.Combine(Path.GetTempPath(), "weightinit-resnet-zip-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(directory);
@@ -34,8 +36,8 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
             {
                 string zip = Path.Combine(directory, "resnet.zip");
                 string onnx = Path.Combine(directory, "resnet.onnx");
-                var architecture = NetworkArchitecture.ResNet(3, 4);
-                var (exitCode, output) = Cli("train", "--sample", "--arch", "resnet(blocks=3, width=4)", "--epochs", "1", "-i", "kaiming_normal",
+                var architecture = NetworkArchitecture.Parse(text);
+                var (exitCode, output) = Cli("train", "--sample", "--arch", text, "--epochs", "1", "-i", "kaiming_normal",
                     "--save-model", zip, "--export-onnx", onnx);
                 Assert.AreEqual(0, exitCode, output);
                 StringAssert.Contains(output, architecture.TextForm);
@@ -59,6 +61,12 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
                 var graph = Onnx.ModelProto.Parser.ParseFrom(bytes).Graph;
                 Assert.AreEqual(3, graph.Node.Count(n => n.OpType == "Add"), "one residual addition per block");
                 Assert.AreEqual(2, graph.Node.Count(n => n.OpType == "Conv" && n.Input[1].EndsWith(".shortcut.weight", StringComparison.Ordinal)));
+                Assert.AreEqual(architecture.BatchNorm ? 9 : 0, graph.Node.Count(n => n.OpType == "BatchNormalization"), "stem_bn, bn1 and bn2 of 3 blocks, 2 shortcut_bn");
+                if (architecture.BatchNorm)
+                {
+                    // One epoch of the sample in 64-image batches moved every running statistic and counted the batches.
+                    Assert.IsTrue(model.Network.Norms.All(n => n.NumBatchesTracked.item<long>() == 94 && n.RunningVar.min().item<float>() != 1), "running statistics restored");
+                }
                 using var session = new InferenceSession(bytes);
                 using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features", new DenseTensor<float>(pixels, new[] { Images, 784 })) });
                 AssertClose(memory, results.First(r => r.Name == "Score").AsEnumerable<float>().ToArray(), "exported .onnx in InferenceSession vs the network in memory");

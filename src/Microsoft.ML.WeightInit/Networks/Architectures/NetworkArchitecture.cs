@@ -170,18 +170,14 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>A residual network of basic blocks (see the remarks for the layout and the layer names); ReLU only.</summary>
         /// <param name="blocks">Residual blocks (1 … <see cref="MaxBlocks"/>). Default 8.</param>
         /// <param name="width">Channels of the stem and the first stage (1 … 1024). Default 16.</param>
-        /// <param name="batchNorm">Batch normalization after every convolution; only false is supported yet.</param>
+        /// <param name="batchNorm">Batch normalization (PyTorch's <c>nn.BatchNorm2d</c> defaults) after every convolution:
+        /// <c>stem_bn</c>, <c>blocks.k.bn1</c>, <c>blocks.k.bn2</c>, <c>blocks.k.shortcut_bn</c>. Default false.</param>
         /// <returns>The architecture.</returns>
-        /// <exception cref="ArchitectureFormatException">A value out of range or unsupported (names the parameter).</exception>
+        /// <exception cref="ArchitectureFormatException">A value out of range (names the parameter).</exception>
         public static NetworkArchitecture ResNet(int blocks = 8, int width = 16, bool batchNorm = false)
         {
             Check(blocks >= 1 && blocks <= MaxBlocks, "blocks", blocks, $"1 … {MaxBlocks} (residual blocks)");
             Check(width >= 1 && width <= 1024, "width", width, "1 … 1024 (channels of the first stage)");
-            if (batchNorm)
-            {
-                throw new ArchitectureFormatException(
-                    "resnet: batch_norm=true is not supported yet (batch normalization is not implemented in this release); use batch_norm=false.", "batch_norm");
-            }
             // Parameterized layers: the stem, two convolutions per block, a projection where stage 2 and 3 begin, fc.
             int depth = 2 + 2 * blocks + (Math.Min(3, blocks) - 1);
             return new NetworkArchitecture(ArchitectureKind.ResNet, depth, width, NetworkActivation.Relu, batchNorm, blocks);
