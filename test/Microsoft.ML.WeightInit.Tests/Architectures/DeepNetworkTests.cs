@@ -61,8 +61,6 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         [DataRow("mlp(depth=5, width=32, activation=linear)")]
         [DataRow("plain_cnn(depth=6, width=8, activation=relu)")]
         [DataRow("plain_cnn(depth=4, width=4, activation=tanh)")]
-        [DataRow("plain_cnn(depth=6, width=8, activation=relu, batch_norm=true)")]
-        [DataRow("plain_cnn(depth=4, width=4, activation=tanh, batch_norm=true)")]
         public void ForwardAndEveryParameterGradient_MatchFloat64_OnARealBatch(string text)
         {
             using var scope = NewDisposeScope();
