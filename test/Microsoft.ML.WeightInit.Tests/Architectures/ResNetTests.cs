@@ -157,6 +157,24 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         }
 
         [TestMethod]
+        public void WithBatchNormInTrainMode_ForwardAndEveryParameterGradient_MatchFloat64_OnStandardNormalImages()
+        {
+            // Train mode (batch statistics) on zero-mean images, where the stem's weight gradient is well conditioned;
+            // on MNIST it is checked in float64 against PyTorch (ResNetPyTorchTests).
+            using var scope = NewDisposeScope();
+            var architecture = NetworkArchitecture.ResNet(3, 4, batchNorm: true);
+            using var g = new Generator(4);
+            var images = randn(new long[] { 32, 1, 28, 28 }, generator: g);
+            var labels = randint(10, new long[] { 32 }, generator: g);
+            using var net = architecture.Build(ImageShape.Mnist, ConvolutionPathSelector.For(architecture.CheckShapes(ImageShape.Mnist)).Path);
+            NetworkInitializer.Initialize(net, g, InitializerPlan.Parse(
+                "weight=kaiming_normal(nonlinearity=relu); bias=normal(std=0.1); BatchNorm2d.weight=uniform(a=0.5, b=1.5); BatchNorm2d.bias=normal(std=0.1)"), null);
+            using var reference = architecture.Build(ImageShape.Mnist, ConvolutionPath.Im2Col);
+
+            Float64NetCheck.AssertForwardAndGradientsMatch(net, reference, images, labels, 1e-4, architecture.TextForm + ", train mode");
+        }
+
+        [TestMethod]
         [DataRow(false, "blocks.*.conv2.weight=zeros", ".conv2")]
         [DataRow(true, "blocks.*.bn2.weight=zeros", ".bn2")]
         public void ZeroInitResidualPlan_ZeroesExactlyTheBranchesLastLayer_AndEveryBlockIsItsShortcut(bool batchNorm, string rule, string zeroed)
