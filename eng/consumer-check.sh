@@ -55,10 +55,13 @@ for id in Microsoft.ML.WeightInit CsvHelper MathNet.Numerics; do
   grep -q "id=\"$id\"" "$work/experiments.nuspec" || { echo "consumer check: Microsoft.ML.WeightInit.Experiments does not depend on $id"; exit 1; }
 done
 
-step "creating the app in $work/app"
-mkdir -p "$work/app"
-cp "$root/eng/consumer/Program.cs" "$work/app/Program.cs"
-cat >"$work/app/nuget.config" <<XML
+# new_app DIR NAME SOURCE REFERENCES: an app DIR/NAME.csproj with eng/SOURCE/Program.cs and the given PackageReference
+# lines, built in Release against the machine's sources and the local feed; its build log goes to DIR.log.
+new_app() {
+  local dir=$1 name=$2 source=$3 references=$4
+  mkdir -p "$dir"
+  cp "$root/eng/$source/Program.cs" "$dir/Program.cs"
+  cat >"$dir/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources>
@@ -66,7 +69,7 @@ cat >"$work/app/nuget.config" <<XML
   </packageSources>
 </configuration>
 XML
-cat >"$work/app/Consumer.csproj" <<XML
+  cat >"$dir/$name.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
@@ -75,11 +78,15 @@ cat >"$work/app/Consumer.csproj" <<XML
     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
   </PropertyGroup>
   <ItemGroup>
-    <PackageReference Include="Microsoft.ML.WeightInit" Version="$version" />
+$references
   </ItemGroup>
 </Project>
 XML
-(cd "$work/app" && dotnet build -c Release -nologo -v q >"$work/build.log" 2>&1) || { cat "$work/build.log"; exit 1; }
+  (cd "$dir" && dotnet build -c Release -nologo -v q >"$dir.log" 2>&1) || { cat "$dir.log"; exit 1; }
+}
+
+step "creating the app in $work/app"
+new_app "$work/app" Consumer consumer "    <PackageReference Include=\"Microsoft.ML.WeightInit\" Version=\"$version\" />"
 app="$work/app/bin/Release/net10.0/Consumer.dll"
 if find "$work/app/bin/Release/net10.0" -iname 'CsvHelper*' -o -iname 'MathNet*' | grep -q .; then
   echo "consumer check: the app referencing only Microsoft.ML.WeightInit has CsvHelper or MathNet files:"
@@ -94,24 +101,9 @@ dotnet "$app" predict "$work/model.zip"
 step "creating the scoring-only app in $work/scorer (Microsoft.ML + OnnxTransformer + OnnxRuntime only)"
 props="$root/eng/Versions.props"
 v() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$props"; }
-mkdir -p "$work/scorer"
-cp "$root/eng/consumer-scorer/Program.cs" "$work/scorer/Program.cs"
-cat >"$work/scorer/Scorer.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <Nullable>enable</Nullable>
-    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Microsoft.ML" Version="$(v MicrosoftMLVersion)" />
-    <PackageReference Include="Microsoft.ML.OnnxTransformer" Version="$(v MicrosoftMLOnnxTransformerVersion)" />
-    <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="$(v MicrosoftMLOnnxRuntimeVersion)" />
-  </ItemGroup>
-</Project>
-XML
-(cd "$work/scorer" && dotnet build -c Release -nologo -v q >"$work/scorer-build.log" 2>&1) || { cat "$work/scorer-build.log"; exit 1; }
+new_app "$work/scorer" Scorer consumer-scorer "    <PackageReference Include=\"Microsoft.ML\" Version=\"$(v MicrosoftMLVersion)\" />
+    <PackageReference Include=\"Microsoft.ML.OnnxTransformer\" Version=\"$(v MicrosoftMLOnnxTransformerVersion)\" />
+    <PackageReference Include=\"Microsoft.ML.OnnxRuntime\" Version=\"$(v MicrosoftMLOnnxRuntimeVersion)\" />"
 out="$work/scorer/bin/Release/net10.0"
 if find "$out" -iname '*torch*' -o -iname '*WeightInit*' | grep -q .; then
   echo "consumer check: the scoring-only app's output folder holds TorchSharp or WeightInit files:"; find "$out" -iname '*torch*' -o -iname '*WeightInit*'; exit 1
@@ -123,23 +115,7 @@ for model in "$work/model.zip" "$work/letters.zip"; do
 done
 
 step "creating the experiments app in $work/experiments (Microsoft.ML.WeightInit.Experiments)"
-mkdir -p "$work/experiments"
-cp "$root/eng/consumer-experiments/Program.cs" "$work/experiments/Program.cs"
-cp "$work/app/nuget.config" "$work/experiments/nuget.config"
-cat >"$work/experiments/Experiments.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <Nullable>enable</Nullable>
-    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Microsoft.ML.WeightInit.Experiments" Version="$version" />
-  </ItemGroup>
-</Project>
-XML
-(cd "$work/experiments" && dotnet build -c Release -nologo -v q >"$work/experiments-build.log" 2>&1) || { cat "$work/experiments-build.log"; exit 1; }
+new_app "$work/experiments" Experiments consumer-experiments "    <PackageReference Include=\"Microsoft.ML.WeightInit.Experiments\" Version=\"$version\" />"
 step "running a tiny comparison (2 initializers × 2 seeds, 1 epoch)"
 dotnet "$work/experiments/bin/Release/net10.0/Experiments.dll"
 

@@ -14,6 +14,7 @@ using Microsoft.ML.WeightInit.PerformanceTests;
 //   op-profile [--data DIR] [--rounds N] [--threads N]   per-op table of one training step, libtorch conv1 vs the fused kernel
 //   scaling [--data DIR] [--iterations N]    fit time per image vs rows, 1 vs 2 threads, peak RSS of a 5-epoch fit
 //   curves [--data DIR] [--seeds 1,2,3] [--epochs N] [--rows N]   accuracy per epoch, libtorch conv1 vs fused, per seed
+//   lockstep [--data DIR] [--candidates K] [--steps N] [--rounds R] [--threads N]   K nets on the same batches: separate vs stacked
 //   train-steps [--data DIR] [--steps N] [--fused true|false] [--threads N]   bare-loop steps to profile with Linux perf
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 PerfData.Directory = Option("--data");
@@ -82,6 +83,16 @@ switch (args.FirstOrDefault())
             TorchSharp.torch.set_num_threads(int.Parse(c2Threads, System.Globalization.CultureInfo.InvariantCulture));
         }
         Console.Write(Conv2Variants.Run());
+        return 0;
+    case "lockstep":
+        if (Option("--threads") is { } lockstepThreads)
+        {
+            TorchSharp.torch.set_num_threads(int.Parse(lockstepThreads, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Console.Write(LockstepProbe.Run(
+            int.Parse(Option("--candidates") ?? "10", System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Option("--steps") ?? "30", System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Option("--rounds") ?? "5", System.Globalization.CultureInfo.InvariantCulture)));
         return 0;
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(PerfData).Assembly).Run(args.Skip(1).ToArray(), BenchmarkConfigs.Long(3));

@@ -143,10 +143,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("libtorch threads; 0 = one per core. Default: 0.")]
             public int Threads { get; init; }
 
-            /// <summary>The network every trial trains.</summary>
+            /// <summary>The networks the trials train (a dimension of the search space).</summary>
             [CommandOption("-a|--arch <ARCH>")]
-            [Description("Network architecture every trial trains: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu). Run one sweep per depth to cross depth with the initializer. Default: mnist_net.")]
-            public string? Architecture { get; init; }
+            [Description("Network architecture to try: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu). Repeat to make depth a dimension of the search space, crossed with the initializers (--arch \"mlp(depth=10)\" --arch \"mlp(depth=30)\"); the leaderboard ranks every (architecture, initializer) candidate. Default: mnist_net.")]
+            public string[]? Architectures { get; init; }
 
             /// <summary>PostgreSQL connection string.</summary>
             [CommandOption("--storage <CONNECTION>")]
@@ -186,9 +186,12 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return ValidationResult.Error($"--batch-size must be at least 1; got {BatchSize}.");
                 }
-                if (Architecture is not null && !NetworkArchitecture.TryParse(Architecture, out _, out string? archError))
+                foreach (string arch in Architectures ?? Array.Empty<string>())
                 {
-                    return ValidationResult.Error($"--arch: {archError}");
+                    if (!NetworkArchitecture.TryParse(arch, out _, out string? archError))
+                    {
+                        return ValidationResult.Error($"--arch '{arch}': {archError}");
+                    }
                 }
                 if (SgdSettings.ThreadsError(Threads) is { } threads)
                 {
@@ -259,8 +262,6 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             {
                 BatchSize = settings.BatchSize,
                 NumberOfThreads = settings.Threads,
-                Architecture = settings.Architecture is null || NetworkArchitecture.Parse(settings.Architecture) == NetworkArchitecture.MnistNet
-                    ? null : NetworkArchitecture.Parse(settings.Architecture).TextForm,
             };
             ITrialRunner runner = settings.Storage is null ? CreateInProcess(mlContext, location, trialSettings, settings.TrainRows)
                 : new Hangfire.HangfireTrialRunner(StorageOptions.Create(settings.Storage, settings.Queue, null), location, trialSettings,
@@ -337,7 +338,9 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
         {
             public static SweepSetup Create(Settings s)
             {
-                var space = InitializerSearchSpace.Parse($"weight={s.Weights}; bias={s.Biases}; lr={s.LearningRate}; momentum={s.Momentum}; epochs={s.Epochs}");
+                // --arch values were checked one by one (Validate); the space reads them as its arch= entry.
+                string arch = s.Architectures is { Length: > 0 } archs ? $"; arch={string.Join(" | ", archs)}" : string.Empty;
+                var space = InitializerSearchSpace.Parse($"weight={s.Weights}; bias={s.Biases}; lr={s.LearningRate}; momentum={s.Momentum}; epochs={s.Epochs}{arch}");
                 var epochs = space.NumberOfEpochs.GridValues(2).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
                 ITuner tuner = s.Tuner switch
                 {

@@ -4,14 +4,15 @@ using Spectre.Console;
 
 namespace Microsoft.ML.WeightInit.Examples.Output
 {
-    /// <summary>A sweep's leaderboard as a table: rank, candidate, metric mean ± std, status, cost.</summary>
+    /// <summary>A sweep's leaderboard as a table: rank, candidate (architecture, initializers, SGD settings), metric
+    /// mean ± std, status, cost.</summary>
     public static class LeaderboardTable
     {
         /// <summary>Builds the table.</summary>
         public static Table Create(Leaderboard leaderboard, string title)
         {
             var table = new Table().Border(TableBorder.Rounded).Title(title)
-                .AddColumn(new TableColumn("#").RightAligned()).AddColumn("Weight").AddColumn("Bias")
+                .AddColumn(new TableColumn("#").RightAligned()).AddColumn("Architecture").AddColumn("Weight").AddColumn("Bias")
                 .AddColumn(new TableColumn("LR").RightAligned()).AddColumn(new TableColumn("Mom.").RightAligned())
                 .AddColumn(new TableColumn("Epochs").RightAligned()).AddColumn(new TableColumn($"{leaderboard.Metric} (mean ± std)").RightAligned())
                 .AddColumn(new TableColumn("LogLoss").RightAligned()).AddColumn(new TableColumn("Trials").RightAligned())
@@ -27,6 +28,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output
                 };
                 table.AddRow(
                     r.Rank.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(r.Candidate.Architecture),
                     Markup.Escape(r.Candidate.Weight),
                     Markup.Escape(r.Candidate.Bias),
                     r.Candidate.LearningRate.ToString("G4", CultureInfo.InvariantCulture),

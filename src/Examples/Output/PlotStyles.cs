@@ -1,4 +1,6 @@
 using OxyPlot;
+using OxyPlot.Legends;
+using OxyPlot.Series;
 
 namespace Microsoft.ML.WeightInit.Examples.Output
 {
@@ -36,5 +38,44 @@ namespace Microsoft.ML.WeightInit.Examples.Output
         /// <param name="count">Number of series.</param>
         /// <returns>The offset.</returns>
         public static double Dodge(int index, int count) => count < 2 ? 0 : (index - (count - 1) / 2.0) * (0.3 / (count - 1));
+
+        /// <summary>An empty panel with the report's fonts and a white background.</summary>
+        /// <param name="title">Panel title.</param>
+        /// <param name="subtitle">Line under the title.</param>
+        /// <returns>The panel.</returns>
+        public static PlotModel Panel(string title, string subtitle) => new()
+        {
+            Title = title,
+            Subtitle = subtitle,
+            DefaultFont = "DejaVu Sans",
+            TitleFontSize = 14,
+            SubtitleFontSize = 11,
+            Background = OxyColors.White,
+        };
+
+        /// <summary>The line of series <paramref name="index"/> in its style (<see cref="Of"/>), with markers.</summary>
+        /// <param name="title">Legend text.</param>
+        /// <param name="index">0-based series index.</param>
+        /// <returns>The line, without points.</returns>
+        public static LineSeries Line(string title, int index)
+        {
+            var style = Of(index);
+            return new LineSeries
+            {
+                Title = title,
+                Color = style.Color,
+                LineStyle = style.Dash,
+                StrokeThickness = 2,
+                MarkerType = style.Marker,
+                MarkerSize = 4,
+                MarkerFill = style.Color,
+                MarkerStroke = style.Color,
+            };
+        }
+
+        /// <summary>A legend outside the panel, right of it, top-aligned.</summary>
+        /// <returns>The legend.</returns>
+        public static Legend OutsideRight() =>
+            new() { LegendPlacement = LegendPlacement.Outside, LegendPosition = LegendPosition.RightTop, LegendFontSize = 12 };
     }
 }

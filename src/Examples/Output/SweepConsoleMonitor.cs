@@ -112,6 +112,6 @@ namespace Microsoft.ML.WeightInit.Examples.Output
         }
 
         private static string Describe(TrialSpec t) => string.Create(CultureInfo.InvariantCulture,
-            $"trial {t.Id} {t.Candidate.Weight} / {t.Candidate.Bias}, lr {t.Candidate.LearningRate}, seed {t.Seed}, fold {t.Fold}, {t.Epochs} ep.");
+            $"trial {t.Id} {t.Candidate.Architecture}: {t.Candidate.Weight} / {t.Candidate.Bias}, lr {t.Candidate.LearningRate}, seed {t.Seed}, fold {t.Fold}, {t.Epochs} ep.");
     }
 }

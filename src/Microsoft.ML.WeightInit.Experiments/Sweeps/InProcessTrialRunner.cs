@@ -245,7 +245,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 var e = session.RunEpoch(progress, cancellationToken, spec.Epochs);
                 channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
-                    $"Trial {spec.Id} ({spec.Candidate.Weight}, seed {spec.Seed}, fold {spec.Fold}): epoch {e.Epoch}/{spec.Epochs}, training loss {e.TrainingLoss:F4}, validation accuracy {e.ValidationAccuracy:F4}, {e.Seconds:F1} s"));
+                    $"Trial {spec.Id} ({spec.Candidate.Architecture}, {spec.Candidate.Weight}, seed {spec.Seed}, fold {spec.Fold}): epoch {e.Epoch}/{spec.Epochs}, training loss {e.TrainingLoss:F4}, validation accuracy {e.ValidationAccuracy:F4}, {e.Seconds:F1} s"));
             }
         }
 

@@ -10,7 +10,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
     /// (<see cref="SweepJson"/>).</summary>
     public static class LeaderboardExport
     {
-        /// <summary>Writes the CSV: rank, status, candidate (weight, bias, lr, momentum, epochs), rung, trials, diverged,
+        /// <summary>Writes the CSV: rank, status, candidate (architecture, weight, bias, lr, momentum, epochs), rung, trials, diverged,
         /// failed, mean and standard deviation of the metric and of each ML.NET metric, epochs trained, seconds.</summary>
         /// <param name="leaderboard">The leaderboard.</param>
         /// <param name="writer">Where to write.</param>
@@ -24,6 +24,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 csv.WriteField(r.Rank, default);
                 csv.WriteField(r.Status.ToString());
+                csv.WriteField(r.Candidate.Architecture);
                 csv.WriteField(r.Candidate.Weight);
                 csv.WriteField(r.Candidate.Bias);
                 csv.WriteField(r.Candidate.LearningRate, "R");
@@ -76,7 +77,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
 
         private static readonly string[] Header =
         {
-            "Rank", "Status", "Weight", "Bias", "LearningRate", "Momentum", "Epochs", "Rung", "Trials", "Diverged", "Failed",
+            "Rank", "Status", "Architecture", "Weight", "Bias", "LearningRate", "Momentum", "Epochs", "Rung", "Trials", "Diverged", "Failed",
             "Metric", "MetricMean", "MetricStd", "MicroAccuracyMean", "MicroAccuracyStd", "MacroAccuracyMean", "MacroAccuracyStd",
             "LogLossMean", "LogLossStd", "EpochsTrained", "Seconds", "BestTrialId",
         };

@@ -7,8 +7,8 @@ namespace Microsoft.ML.WeightInit.Sweeps
 {
     /// <summary>
     /// A seeded random sample of the search space, in one batch. Weight schemes are drawn in rounds: each round visits
-    /// every weight domain once in a shuffled order, so every scheme is tried about equally often; everything else is
-    /// drawn uniformly. Duplicates are redrawn; a scheme with nothing new left (<c>zeros</c> drawn once already) gives
+    /// every weight domain once in a shuffled order, so every scheme is tried about equally often; everything else
+    /// (the architecture included) is drawn uniformly. Duplicates are redrawn; a scheme with nothing new left (<c>zeros</c> drawn once already) gives
     /// its turn to the next one; a small finite space may give fewer candidates than asked. The first <c>n</c>
     /// candidates of a seed do not depend on how many are asked for, so a sweep can be extended and keeps its finished
     /// trials.

@@ -275,7 +275,8 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 return "trial.spec.evaluation is missing or null";
             }
-            if ((Invalid(spec.Evaluation.Validate, "trial.spec.evaluation") ?? Invalid(spec.Validate, "trial.spec")) is string specProblem)
+            if ((Invalid(spec.Candidate.Validate, "trial.spec.candidate") ?? Invalid(spec.Evaluation.Validate, "trial.spec.evaluation")
+                ?? Invalid(spec.Validate, "trial.spec")) is string specProblem)
             {
                 return specProblem;
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Microsoft.ML.WeightInit.Trainers;
 
 namespace Microsoft.ML.WeightInit.Sweeps
@@ -7,8 +8,12 @@ namespace Microsoft.ML.WeightInit.Sweeps
     /// <summary>
     /// The training settings every trial of a sweep shares (what a trial spec does not vary): the part of
     /// <see cref="InitCnnTrainer.Options"/> that a trial request carries to a worker as JSON. A trial trains with the
-    /// trainer's options these settings and its spec give (<see cref="TrainerOptions"/>).
+    /// trainer's options these settings and its spec give (<see cref="TrainerOptions"/>); the network is the
+    /// candidate's (<see cref="SweepCandidate.Architecture"/>, a dimension of the search space).
     /// </summary>
+    /// <remarks>Reading JSON with a member these settings do not have is an error (a request from a driver of another
+    /// version, e.g. one that sent the architecture here, is refused rather than trained on another network).</remarks>
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record TrialRunnerSettings
     {
         /// <summary>Label column (a key type). Default <c>Label</c>.</summary>
@@ -32,24 +37,12 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <summary>libtorch intra-op threads; 0 keeps libtorch's default. Default 0.</summary>
         public int NumberOfThreads { get; init; }
 
-        /// <summary>The network every trial trains, as a <see cref="Networks.NetworkArchitecture"/> text form (e.g.
-        /// <c>mlp(depth=8, width=256, activation=relu)</c>); null for the seed net (<c>mnist_net</c>). Default null.</summary>
-        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        public string? Architecture { get; init; }
-
         /// <summary>The settings that change results, as text (part of <see cref="ITrialRunner.DataDescription"/>).</summary>
         public string TextForm => string.Create(CultureInfo.InvariantCulture,
-            $"label={LabelColumnName}, features={FeatureColumnName}, batch={BatchSize}, normalization=({NormalizationMean:R}, {NormalizationStd:R})")
-            + (Architecture is null ? string.Empty : $", architecture={Networks.NetworkArchitecture.Parse(Architecture).TextForm}");
+            $"label={LabelColumnName}, features={FeatureColumnName}, batch={BatchSize}, normalization=({NormalizationMean:R}, {NormalizationStd:R})");
 
-        /// <summary>The architecture trials train (<see cref="Networks.NetworkArchitecture.MnistNet"/> when
-        /// <see cref="Architecture"/> is null).</summary>
-        /// <exception cref="Networks.ArchitectureFormatException"><see cref="Architecture"/> is not a valid text form.</exception>
-        internal Networks.NetworkArchitecture NetworkArchitecture =>
-            Architecture is null ? Networks.NetworkArchitecture.MnistNet : Networks.NetworkArchitecture.Parse(Architecture);
-
-        /// <summary>The trainer's options of one trial: these settings plus the spec's candidate (initializers, learning
-        /// rate, momentum), seed and epochs.</summary>
+        /// <summary>The trainer's options of one trial: these settings plus the spec's candidate (network, initializers,
+        /// learning rate, momentum), seed and epochs.</summary>
         /// <param name="spec">The trial.</param>
         /// <returns>New options.</returns>
         internal InitCnnTrainer.Options TrainerOptions(TrialSpec spec)
@@ -68,7 +61,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
                 NormalizationStd = NormalizationStd,
                 Seed = spec.Seed,
                 NumberOfThreads = NumberOfThreads,
-                Architecture = NetworkArchitecture,
+                Architecture = c.ToArchitecture(),
             }.UsePlan(c.ToPlan());
         }
 
@@ -84,7 +77,6 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 throw new ParameterRangeException(nameof(NormalizationStd), "NormalizationMean must be finite and NormalizationStd finite and > 0.");
             }
-            _ = NetworkArchitecture;
         }
     }
 }

@@ -22,8 +22,9 @@ namespace Microsoft.ML.WeightInit.Sweeps
     public sealed record TrialSpec(SweepCandidate Candidate, int Seed, SweepEvaluation Evaluation, int Fold, int Epochs,
         int Rung = 0, int ContinuesFromEpochs = 0)
     {
-        /// <summary>What identifies the trial's result: the candidate's initializers and SGD settings, seed,
-        /// evaluation, fold and epochs (not the rung, nor where it continues from).</summary>
+        /// <summary>What identifies the trial's result: the candidate's initializers, SGD settings and network (see
+        /// <see cref="SweepCandidate.Key"/>: nothing for <c>mnist_net</c>), seed, evaluation, fold and epochs (not the
+        /// rung, nor where it continues from).</summary>
         [JsonIgnore]
         public string Key => string.Create(CultureInfo.InvariantCulture,
             $"{Candidate.TrainingKey}; seed={Seed}; eval={Evaluation.TextForm}; fold={Fold}; epochs={Epochs}");
@@ -43,6 +44,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         {
             ArgumentNullException.ThrowIfNull(Candidate, nameof(Candidate));
             ArgumentNullException.ThrowIfNull(Evaluation, nameof(Evaluation));
+            Candidate.Validate();
             Evaluation.Validate();
             if (Epochs < 1)
             {

@@ -40,7 +40,7 @@ namespace Microsoft.ML.WeightInit.Sweeps
         /// <exception cref="JsonException">The request is not valid JSON of a trial request: a required field
         /// (<c>spec</c>, <c>data</c>, <c>settings</c>, <c>spec.candidate</c>, <c>spec.candidate.weight</c>,
         /// <c>spec.candidate.bias</c>, <c>spec.evaluation</c>) is missing or null, or a value is out of range; the message
-        /// names the field.</exception>
+        /// names the field (an architecture that does not parse: <c>spec.candidate.architecture</c>).</exception>
         public static string Run(string requestJson, CancellationToken cancellationToken = default) =>
             SweepJson.Serialize(Run(ParseRequest(requestJson), cancellationToken));
 
@@ -56,7 +56,8 @@ namespace Microsoft.ML.WeightInit.Sweeps
             {
                 throw new JsonException($"The trial request JSON has no \"{missing}\" (required: spec, data and settings; spec.candidate with weight and bias, and spec.evaluation).");
             }
-            string? invalid = Invalid(request.Spec.Evaluation.Validate, "spec.evaluation") ?? Invalid(request.Spec.Validate, "spec")
+            string? invalid = Invalid(request.Spec.Candidate.Validate, "spec.candidate") ?? Invalid(request.Spec.Evaluation.Validate, "spec.evaluation")
+                ?? Invalid(request.Spec.Validate, "spec")
                 ?? Invalid(request.Settings.Validate, "settings");
             if (invalid is not null)
             {

@@ -16,13 +16,11 @@ namespace Microsoft.ML.WeightInit.Interop
         /// <summary>Images in the probe batch: all 0, all 1, a checkerboard of 0 and 1, and seeded uniform [0, 1) pixels.</summary>
         public const int Images = 4;
 
-        private static readonly string[] LayerNames = { "conv1", "conv2", "fc1", "fc2" };
-
         /// <summary>Runs the probe batch (features in [0, 1], normalized with <paramref name="mean"/> and
-        /// <paramref name="std"/> as scoring does) through every layer.</summary>
+        /// <paramref name="std"/> as scoring does) through every parameterized layer of the network's architecture.</summary>
         /// <exception cref="InvalidDataException">A layer's output is NaN or ±∞ on a probe image, or the
         /// log-probabilities are NaN; the message names the layer's parameters and the first bad value.</exception>
-        public static void Check(MnistCnn network, float mean, float std)
+        public static void Check(ClassifierNetwork network, float mean, float std)
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -38,7 +36,8 @@ namespace Microsoft.ML.WeightInit.Interop
             }
             var batch = (tensor(images, new long[] { Images, shape.Channels, shape.Height, shape.Width }) - mean) / std;
             var outputs = network.ForwardWithLayerOutputs(batch);
-            for (int layer = 0; layer < LayerNames.Length; layer++)
+            var names = network.Architecture.LayerNames;
+            for (int layer = 0; layer < names.Count; layer++)
             {
                 var bad = outputs[layer].isfinite().logical_not();
                 if (bad.any().item<bool>())
@@ -47,7 +46,7 @@ namespace Microsoft.ML.WeightInit.Interop
                     double value = outputs[layer].flatten()[where[0, 0]].to_type(ScalarType.Float64).item<double>();
                     long image = where[0, 0].item<long>() / (outputs[layer].numel() / Images);
                     throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                        $"the weights are finite, but {LayerNames[layer]}.weight and {LayerNames[layer]}.bias give {value} on probe image {image} ({Describe(image)}): every score would be NaN. Float32 cannot hold the layer's output (max ±{float.MaxValue:G3}); the weights are too large"));
+                        $"the weights are finite, but {names[layer]}.weight and {names[layer]}.bias give {value} on probe image {image} ({Describe(image)}): every score would be NaN. Float32 cannot hold the layer's output (max ±{float.MaxValue:G3}); the weights are too large"));
                 }
             }
             if (outputs[^1].isnan().any().item<bool>())

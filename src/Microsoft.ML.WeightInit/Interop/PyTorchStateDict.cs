@@ -20,13 +20,19 @@ namespace Microsoft.ML.WeightInit.Interop
 {
     /// <summary>
     /// The trained network as a PyTorch state dict file (<c>torch.save(net.state_dict(), path)</c> format, read by
-    /// <c>net.load_state_dict(torch.load(path))</c>), both ways, through TorchSharp.PyBridge. Parameter names are
-    /// those of PyTorch's MNIST example <c>Net</c>: <c>conv1.weight</c> [20, C, 5, 5], <c>conv1.bias</c> [20],
+    /// <c>net.load_state_dict(torch.load(path))</c>), both ways, through TorchSharp.PyBridge; float32. The names and
+    /// shapes are the architecture's (<see cref="NetworkArchitecture"/>). The seed net (<c>mnist_net</c>) has those of
+    /// PyTorch's MNIST example <c>Net</c>: <c>conv1.weight</c> [20, C, 5, 5], <c>conv1.bias</c> [20],
     /// <c>conv2.weight</c> [50, 20, 5, 5], <c>conv2.bias</c> [50], <c>fc1.weight</c> [500, 50·h·w], <c>fc1.bias</c>
-    /// [500], <c>fc2.weight</c> [K, 500], <c>fc2.bias</c> [K]; float32.
+    /// [500], <c>fc2.weight</c> [K, 500], <c>fc2.bias</c> [K]. The deep architectures have <c>layers.{i}.weight</c>
+    /// and <c>layers.{i}.bias</c> for i = 0 … depth − 1, those of a PyTorch module whose <c>self.layers</c> is an
+    /// <c>nn.ModuleList</c> of the parameterized layers: <c>mlp</c> <c>nn.Linear</c> layers ([width, C·H·W], then
+    /// [width, width], the last [K, width]); <c>plain_cnn</c> <c>nn.Conv2d(in, out, 3, padding=1)</c> layers
+    /// ([out, in, 3, 3]) and a last <c>nn.Linear</c> [K, channels of the last stage (4·width from depth 4 on)]; the
+    /// activations and pooling are functions in its <c>forward</c>, as in <see cref="NetworkArchitecture"/>'s layout.
     /// </summary>
     /// <remarks>
-    /// The file holds weights only: PyTorch's Net takes images normalized as in training
+    /// The file holds weights only: PyTorch's module takes images normalized as in training
     /// (<see cref="InitCnnModelParameters.NormalizationMean"/>, <see cref="InitCnnModelParameters.NormalizationStd"/>)
     /// and returns log-probabilities; the ML.NET transformer normalizes raw features itself and returns probabilities.
     /// </remarks>
@@ -70,9 +76,13 @@ namespace Microsoft.ML.WeightInit.Interop
         }
 
         /// <summary>
-        /// Creates a transformer from a PyTorch state dict of the MNIST example's <c>Net</c> (or of the same
-        /// architecture with C input channels, other image sizes and K classes): channels and K are read from the
-        /// weights' shapes, the image size from fc1's (see <see cref="InitCnnImportOptions.ImageHeight"/>).
+        /// Creates a transformer from a PyTorch state dict of <see cref="InitCnnImportOptions.Architecture"/>: by default
+        /// the MNIST example's <c>Net</c> (or the same architecture with C input channels, other image sizes and K
+        /// classes), e.g. <c>new InitCnnImportOptions { Architecture = NetworkArchitecture.Parse("mlp(depth=30,
+        /// width=256, activation=relu)") }</c> for a deep one. Channels and K are read from the first and last layers'
+        /// weights, the image size from fc1's (seed net) or layers.0's (<c>mlp</c>), or taken from the options (see
+        /// <see cref="InitCnnImportOptions.ImageHeight"/>); every tensor is then checked against the architecture's
+        /// names and shapes.
         /// </summary>
         /// <param name="catalog">The model catalog, <c>mlContext.Model</c>.</param>
         /// <param name="path">A file written by <c>torch.save(net.state_dict(), path)</c>.</param>
@@ -80,9 +90,13 @@ namespace Microsoft.ML.WeightInit.Interop
         /// <returns>The transformer (Score and PredictedLabel as for a trained one; its history is empty and its
         /// initializers read <c>imported</c>).</returns>
         /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-        /// <exception cref="InvalidDataException">The file is not such a state dict (a parameter is missing, extra, of
-        /// a shape that does not fit, or not finite; fewer than 2 classes; weights that overflow float32 on a probe batch
-        /// of 4 images; the message names the file and the parameter), a zip entry is damaged (CRC-32 or sizes disagree;
+        /// <exception cref="ArgumentException">An option is out of range or missing: the architecture hides the image size
+        /// (<c>plain_cnn</c>) and <see cref="InitCnnImportOptions.ImageHeight"/> is 0 (<c>ParamName</c>
+        /// <c>ImageHeight</c>).</exception>
+        /// <exception cref="InvalidDataException">The file is not a state dict of the architecture (a parameter is
+        /// missing, extra, of a shape that does not fit, or not finite; the image size cannot be inferred; fewer than 2
+        /// classes; weights that overflow float32 on a probe batch of 4 images; the message names the file, the
+        /// parameter, the shape expected and the architecture), a zip entry is damaged (CRC-32 or sizes disagree;
         /// the message names the file and the entry), or its pickle holds
         /// anything <c>torch.save</c> of a state dict does not write (another Python global, a storage larger than
         /// its entry, …), checked before anything is unpickled.</exception>
@@ -106,8 +120,9 @@ namespace Microsoft.ML.WeightInit.Interop
         /// <param name="stream">A readable, seekable stream (left open).</param>
         /// <param name="options">Columns, image size, normalization and class names; null for the defaults.</param>
         /// <returns>The transformer.</returns>
-        /// <exception cref="ArgumentException">The stream is not readable and seekable, or a normalization option is
-        /// not finite (std not &gt; 0).</exception>
+        /// <exception cref="ArgumentException">The stream is not readable and seekable, a normalization option is not
+        /// finite (std not &gt; 0), <see cref="InitCnnImportOptions.Architecture"/> is null, or the image size is needed
+        /// and not given (<see cref="InitCnnImportOptions.ImageHeight"/>).</exception>
         /// <exception cref="InvalidDataException">The stream is not such a state dict.</exception>
         public static InitCnnTransformer ImportInitCnn(this ModelOperationsCatalog catalog, Stream stream, InitCnnImportOptions? options = null)
         {
@@ -119,16 +134,17 @@ namespace Microsoft.ML.WeightInit.Interop
                 throw new ArgumentOutOfRangeException(nameof(options), string.Create(CultureInfo.InvariantCulture,
                     $"InitCnnImportOptions.NormalizationMean must be finite and NormalizationStd finite and > 0; got {options.NormalizationMean} and {options.NormalizationStd}."));
             }
+            var architecture = options.Architecture ?? throw new ArgumentNullException(nameof(InitCnnImportOptions.Architecture), "InitCnnImportOptions.Architecture is null; the default is NetworkArchitecture.MnistNet.");
             TorchRuntime.EnsureInitialized();
             StateDictPickleCheck.Check(stream);
             var tensors = Read(stream);
             try
             {
-                var shape = ShapeOf(tensors, options);
-                var network = NetworkState.Create(shape, tensors, ConvolutionPathSelector.Current.Path);
+                var shape = StateDictShape.Of(architecture, tensors, options);
+                var network = NetworkState.Create(shape, tensors, ConvolutionPathSelector.Current.Path, architecture);
                 try
                 {
-                    ImportProbe.Check((MnistCnn)network, options.NormalizationMean, options.NormalizationStd);
+                    ImportProbe.Check(network, options.NormalizationMean, options.NormalizationStd);
                 }
                 catch
                 {
@@ -136,7 +152,7 @@ namespace Microsoft.ML.WeightInit.Interop
                     throw;
                 }
                 var imported = new Persistence.RecordedInitializer("imported");
-                var settings = new TrainingSettings { Initialization = new Initializers.InitializerPlan(imported, imported) };
+                var settings = new TrainingSettings { Initialization = new Initializers.InitializerPlan(imported, imported), Architecture = architecture };
                 var columns = new InitCnnTrainer.Options
                 {
                     FeatureColumnName = options.FeatureColumnName,
@@ -177,45 +193,6 @@ namespace Microsoft.ML.WeightInit.Interop
                 }
             }
             return result;
-        }
-
-        private static ImageShape ShapeOf(IReadOnlyDictionary<string, Tensor> tensors, InitCnnImportOptions options)
-        {
-            var conv1 = Get(tensors, "conv1.weight", 4);
-            var fc1 = Get(tensors, "fc1.weight", 2);
-            var fc2 = Get(tensors, "fc2.weight", 2);
-            long pooled = fc1.shape[1] / 50;
-            int height = options.ImageHeight, width = options.ImageWidth;
-            if (height == 0)
-            {
-                int side = (int)Math.Round(Math.Sqrt(pooled));
-                if (side * side != pooled || fc1.shape[1] % 50 != 0)
-                {
-                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                        $"fc1.weight has {fc1.shape[1]} inputs, not 50 × s × s for square images: give ImageHeight and ImageWidth in the options."));
-                }
-                height = 4 * side + 12; // the smallest side whose two conv + pool steps leave side
-            }
-            if (width == 0)
-            {
-                width = height;
-            }
-            if (fc2.shape[0] < 2)
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                    $"fc2.weight has shape [{fc2.shape[0]}, {fc2.shape[1]}]: {fc2.shape[0]} class, but a classifier needs at least 2 (fc2.weight [K, 500] with K ≥ 2)"));
-            }
-            return new ImageShape((int)conv1.shape[1], height, width, (int)fc2.shape[0]);
-        }
-
-        private static Tensor Get(IReadOnlyDictionary<string, Tensor> tensors, string name, int rank)
-        {
-            if (!tensors.TryGetValue(name, out var tensor) || tensor.dim() != rank)
-            {
-                throw new InvalidDataException(
-                    $"The state dict has no {rank}-D '{name}'; expected the parameters of PyTorch's MNIST Net (conv1, conv2, fc1, fc2). Found: {string.Join(", ", tensors.Keys)}.");
-            }
-            return tensor;
         }
 
         private static DataViewSchema.Annotations KeyValues(int classes, string[]? names)

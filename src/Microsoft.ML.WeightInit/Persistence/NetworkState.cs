@@ -100,11 +100,11 @@ namespace Microsoft.ML.WeightInit.Persistence
             var expected = architecture.ParameterShapes(shape);
             var names = expected.Select(p => p.Name).ToList();
             var extra = source.Keys.Except(names).ToList();
-            var missing = names.Except(source.Keys).ToList();
+            var missing = expected.Where(p => !source.ContainsKey(p.Name)).Select(p => $"{p.Name} {Shape(p.Shape)}").ToList();
             if (extra.Count > 0 || missing.Count > 0)
             {
                 throw new InvalidDataException(
-                    $"The weights do not fit the network: missing {Names(missing)}, unexpected {Names(extra)}. Expected: {string.Join(", ", names)}.");
+                    $"The weights do not fit the network {Describe(architecture, shape)}: missing {Names(missing)}, unexpected {Names(extra.Select(n => $"{n} {Shape(source[n].shape)}").ToList())}. Expected: {string.Join(", ", names)}.");
             }
             foreach (var (name, needed) in expected)
             {
@@ -112,7 +112,7 @@ namespace Microsoft.ML.WeightInit.Persistence
                 if (!value.shape.SequenceEqual(needed))
                 {
                     throw new InvalidDataException(
-                        $"Parameter '{name}' has shape [{string.Join(", ", value.shape)}]; the network needs [{string.Join(", ", needed)}].");
+                        $"Parameter '{name}' has shape {Shape(value.shape)}; the network needs {Shape(needed)} ({Describe(architecture, shape)}).");
                 }
                 // A batch normalization's count is int64 in PyTorch's state dicts, float32 in our ONNX initializers.
                 bool count = IsBatchCount(name);
@@ -145,5 +145,10 @@ namespace Microsoft.ML.WeightInit.Persistence
         }
 
         private static string Names(IReadOnlyCollection<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
+
+        private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
+
+        private static string Describe(NetworkArchitecture architecture, ImageShape shape) => string.Create(CultureInfo.InvariantCulture,
+            $"{architecture.TextForm} on {shape.Channels} × {shape.Height} × {shape.Width} images, {shape.Classes} classes");
     }
 }

@@ -13,7 +13,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.WeightInit.Tests.Architectures
 {
-    /// <summary>The "steps to reach loss L" column, the sweep's architecture setting, the deep CNN's convolution check,
+    /// <summary>The "steps to reach loss L" column, the sweep candidate's architecture, the deep CNN's convolution check,
     /// and init-stats --arch -i end to end.</summary>
     [TestClass]
     public sealed class StepsAndSignalTests
@@ -49,16 +49,18 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         }
 
         [TestMethod]
-        public void TrialRunnerSettings_CarryTheArchitecture_ThroughJson_AndCheckIt()
+        public void SweepCandidate_CarriesTheArchitecture_ThroughJson_IntoTheTrainerOptions()
         {
-            var settings = new TrialRunnerSettings { Architecture = "mlp(depth=8)" };
-            var back = JsonSerializer.Deserialize<TrialRunnerSettings>(JsonSerializer.Serialize(settings, SweepJson.Options), SweepJson.Options)!;
+            var candidate = new SweepCandidate("kaiming_normal", "zeros", 0.01, 0.5, 1) { Architecture = "mlp(depth=8)" };
+            var back = JsonSerializer.Deserialize<SweepCandidate>(JsonSerializer.Serialize(candidate, SweepJson.Options), SweepJson.Options)!;
 
-            Assert.AreEqual(NetworkArchitecture.Mlp(8), back.NetworkArchitecture);
-            StringAssert.Contains(back.TextForm, "architecture=mlp(depth=8, width=256, activation=relu)");
-            Assert.IsFalse(JsonSerializer.Serialize(new TrialRunnerSettings(), SweepJson.Options).Contains("architecture", StringComparison.OrdinalIgnoreCase),
-                "the seed net's trial payload is unchanged");
-            Assert.AreEqual("depth", Assert.ThrowsExactly<ArchitectureFormatException>(() => new TrialRunnerSettings { Architecture = "mlp(depth=0)" }.Validate()).ParameterName);
+            Assert.AreEqual(candidate, back);
+            Assert.AreEqual("mlp(depth=8, width=256, activation=relu)", back.Architecture);
+            Assert.AreEqual(NetworkArchitecture.Mlp(8), back.ToTrainerOptions().Architecture);
+            var spec = new TrialSpec(back, 1, SweepEvaluation.ValidationSet, 0, 1);
+            Assert.AreEqual(NetworkArchitecture.Mlp(8), new TrialRunnerSettings().TrainerOptions(spec).Architecture);
+            Assert.IsFalse(new TrialRunnerSettings().TextForm.Contains("architecture", StringComparison.Ordinal),
+                "the network is the candidate's, not a setting shared by the sweep");
         }
 
         [TestMethod]

@@ -81,6 +81,16 @@ namespace Microsoft.ML.WeightInit.Tests.Interop
             };
         }
 
+        /// <summary>The parameters of <paramref name="architecture"/> on <paramref name="shape"/>'s images, in state-dict
+        /// order, small seeded values.</summary>
+        public static List<StateDictParameter> Of(Microsoft.ML.WeightInit.Networks.NetworkArchitecture architecture,
+            Microsoft.ML.WeightInit.Networks.ImageShape shape, int seed = 1)
+        {
+            var random = new Random(seed);
+            return architecture.ParameterShapes(shape).Select(p => new StateDictParameter(p.Name, p.Shape,
+                Enumerable.Range(0, (int)p.Shape.Aggregate(1L, (a, b) => a * b)).Select(_ => (float)(random.NextDouble() - 0.5) * 0.2f).ToArray())).ToList();
+        }
+
         /// <summary>The pickle torch.save writes for <paramref name="parameters"/>, with <paramref name="extra"/> run
         /// inside the dict's SETITEMS (push key/value pairs there).</summary>
         public static byte[] Pickle(IReadOnlyList<StateDictParameter> parameters, Action<PickleWriter>? extra = null)

@@ -192,17 +192,23 @@ namespace Microsoft.ML.WeightInit.Tests.Networks
         }
 
         [TestMethod]
-        public void Training_UsesTheFusedKernel_OnlyWhenNoPathIsPinned()
+        public void Training_UsesTheFusedKernel_OnlyWhenNoPathIsPinned_WithTheSameInitialWeights()
         {
             using var data = SampleData.Tensors(MnistSplit.Train);
             var settings = new TrainingSettings { NumberOfEpochs = 1 };
-            using (var session = TrainingSession.Start(data, null, settings, null))
+            using var session = TrainingSession.Start(data, null, settings, null);
+            Assert.AreEqual(ConvolutionPathSelector.Current.UsesFusedConv1, ((MnistCnn)session.Network).FusedConv1ReluPool);
+            using var pinned = TrainingSession.Start(data, null, settings with { ConvolutionPath = ConvolutionPathSelector.Current.Path }, null);
+            Assert.IsFalse(((MnistCnn)pinned.Network).FusedConv1ReluPool, "a pinned path must run as pinned");
+
+            // The kernel only computes: the same seed gives the same initial weights, bit for bit, on either path.
+            var fused = session.Network.named_parameters().ToList();
+            var libtorch = pinned.Network.named_parameters().ToList();
+            CollectionAssert.AreEqual(libtorch.Select(p => p.name).ToList(), fused.Select(p => p.name).ToList());
+            for (int i = 0; i < fused.Count; i++)
             {
-                Assert.AreEqual(ConvolutionPathSelector.Current.UsesFusedConv1, ((MnistCnn)session.Network).FusedConv1ReluPool);
-            }
-            using (var pinned = TrainingSession.Start(data, null, settings with { ConvolutionPath = ConvolutionPathSelector.Current.Path }, null))
-            {
-                Assert.IsFalse(((MnistCnn)pinned.Network).FusedConv1ReluPool, "a pinned path must run as pinned");
+                CollectionAssert.AreEqual(libtorch[i].parameter.data<float>().ToArray(), fused[i].parameter.data<float>().ToArray(),
+                    $"{fused[i].name} differs between the fused and the pinned path at initialization");
             }
         }
     }

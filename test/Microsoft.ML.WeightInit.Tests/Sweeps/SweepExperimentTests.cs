@@ -217,9 +217,9 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps
 
             var lines = csv.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             Assert.AreEqual(3, lines.Length);
-            StringAssert.StartsWith(lines[0], "Rank,Status,Weight,Bias,LearningRate");
-            StringAssert.StartsWith(lines[1], "1,Completed,xavier_uniform(gain=1),zeros,0.01,0.5,1,0,1,0,0,MicroAccuracy,0.5,NaN,");
-            StringAssert.StartsWith(lines[2], "2,Diverged,ones,");
+            StringAssert.StartsWith(lines[0], "Rank,Status,Architecture,Weight,Bias,LearningRate");
+            StringAssert.StartsWith(lines[1], "1,Completed,mnist_net,xavier_uniform(gain=1),zeros,0.01,0.5,1,0,1,0,0,MicroAccuracy,0.5,NaN,");
+            StringAssert.StartsWith(lines[2], "2,Diverged,mnist_net,ones,");
             using var doc = System.Text.Json.JsonDocument.Parse(json.ToString());
             Assert.AreEqual(2, doc.RootElement.GetProperty("rows").GetArrayLength());
             Assert.AreEqual("MicroAccuracy", doc.RootElement.GetProperty("metric").GetString());

@@ -1,14 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using Microsoft.ML.WeightInit.Experiments;
-using Microsoft.ML.WeightInit.IO;
 using OxyPlot;
 using OxyPlot.Axes;
-using OxyPlot.Legends;
 using OxyPlot.Series;
-using SkiaSharp;
 
 namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
 {
@@ -44,50 +40,15 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             }
             // The legend sits right of the full accuracy panel, which has every initializer.
             const int legendPanel = 1;
-            panels[legendPanel].Legends.Add(new Legend
-            {
-                LegendPlacement = LegendPlacement.Outside,
-                LegendPosition = LegendPosition.RightTop,
-                LegendFontSize = 12,
-            });
-
-            int width = panels.Count * PanelWidth + LegendWidth;
-            using var surface = SKSurface.Create(new SKImageInfo(width, PanelHeight));
-            surface.Canvas.Clear(SKColors.White);
-            int x = 0;
-            for (int p = 0; p < panels.Count; p++)
-            {
-                int panelWidth = p == legendPanel ? PanelWidth + LegendWidth : PanelWidth;
-                using var bitmap = Render(panels[p], panelWidth);
-                surface.Canvas.DrawBitmap(bitmap, x, 0);
-                x += panelWidth;
-            }
-            using var image = surface.Snapshot();
-            using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-            AtomicFile.Write(path, data.SaveTo);
-        }
-
-        private static SKBitmap Render(PlotModel model, int width)
-        {
-            using var stream = new MemoryStream();
-            new OxyPlot.SkiaSharp.PngExporter { Width = width, Height = PanelHeight }.Export(model, stream);
-            stream.Position = 0;
-            return SKBitmap.Decode(stream);
+            panels[legendPanel].Legends.Add(PlotStyles.OutsideRight());
+            PngPanels.Write(path, panels.Select((p, i) => (p, i == legendPanel ? PanelWidth + LegendWidth : PanelWidth)).ToList(), PanelHeight);
         }
 
         private static PlotModel Panel(ComparisonSummary summary, SummaryTable table, IReadOnlyList<string> initializers, string title, bool logarithmic)
         {
             var result = summary.Result;
             string spread = result.Options.Seeds.Count > 1 ? $"mean ± std over {result.Options.Seeds.Count} seeds" : $"seed {result.Options.Seeds[0]}";
-            var model = new PlotModel
-            {
-                Title = title,
-                Subtitle = spread + (result.IsComplete ? string.Empty : " — INCOMPLETE"),
-                DefaultFont = "DejaVu Sans",
-                TitleFontSize = 14,
-                SubtitleFontSize = 11,
-                Background = OxyColors.White,
-            };
+            var model = PlotStyles.Panel(title, spread + (result.IsComplete ? string.Empty : " — INCOMPLETE"));
             model.Axes.Add(new LinearAxis
             {
                 Position = AxisPosition.Bottom,
@@ -105,8 +66,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             foreach (string initializer in initializers)
             {
                 int index = result.Initializers.ToList().IndexOf(initializer);
-                var style = PlotStyles.Of(index);
-                var color = style.Color;
+                var color = PlotStyles.Of(index).Color;
                 double dodge = PlotStyles.Dodge(index, result.Initializers.Count);
                 var cells = Enumerable.Range(1, table.Epochs).Select(e => (Epoch: e, Cell: table[e, initializer]))
                     .Where(x => x.Cell.N > 0 && double.IsFinite(x.Cell.Mean) && (!logarithmic || x.Cell.Mean > 0)).ToList();
@@ -132,17 +92,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                     }
                     model.Series.Add(band);
                 }
-                var line = new LineSeries
-                {
-                    Title = initializer,
-                    Color = color,
-                    LineStyle = style.Dash,
-                    StrokeThickness = 2,
-                    MarkerType = style.Marker,
-                    MarkerSize = 4,
-                    MarkerFill = color,
-                    MarkerStroke = color,
-                };
+                var line = PlotStyles.Line(initializer, index);
                 line.Points.AddRange(cells.Select(x => new DataPoint(x.Epoch + dodge, x.Cell.Mean)));
                 model.Series.Add(line);
             }

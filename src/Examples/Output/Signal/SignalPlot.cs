@@ -1,12 +1,7 @@
 using System;
-using System.IO;
 using System.Linq;
-using Microsoft.ML.WeightInit.IO;
 using OxyPlot;
 using OxyPlot.Axes;
-using OxyPlot.Legends;
-using OxyPlot.Series;
-using SkiaSharp;
 
 namespace Microsoft.ML.WeightInit.Examples.Output.Signal
 {
@@ -29,40 +24,14 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Signal
         {
             var forward = Panel(comparison, "Forward: std of each layer's output", forwardSignal: true);
             var backward = Panel(comparison, "Backward: std of ∂loss/∂output", forwardSignal: false);
-            backward.Legends.Add(new Legend { LegendPlacement = LegendPlacement.Outside, LegendPosition = LegendPosition.RightTop, LegendFontSize = 12 });
-            using var surface = SKSurface.Create(new SKImageInfo(2 * PanelWidth + LegendWidth, PanelHeight));
-            surface.Canvas.Clear(SKColors.White);
-            using (var left = Render(forward, PanelWidth))
-            using (var right = Render(backward, PanelWidth + LegendWidth))
-            {
-                surface.Canvas.DrawBitmap(left, 0, 0);
-                surface.Canvas.DrawBitmap(right, PanelWidth, 0);
-            }
-            using var image = surface.Snapshot();
-            using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-            AtomicFile.Write(path, data.SaveTo);
-        }
-
-        private static SKBitmap Render(PlotModel model, int width)
-        {
-            using var stream = new MemoryStream();
-            new OxyPlot.SkiaSharp.PngExporter { Width = width, Height = PanelHeight }.Export(model, stream);
-            stream.Position = 0;
-            return SKBitmap.Decode(stream);
+            backward.Legends.Add(PlotStyles.OutsideRight());
+            PngPanels.Write(path, new[] { (forward, PanelWidth), (backward, PanelWidth + LegendWidth) }, PanelHeight);
         }
 
         private static PlotModel Panel(SignalComparison comparison, string title, bool forwardSignal)
         {
             int layers = comparison.LayerNames.Count;
-            var model = new PlotModel
-            {
-                Title = title,
-                Subtitle = $"{comparison.Architecture.TextForm}, seed {comparison.Seed}, batch of {comparison.BatchSize}",
-                DefaultFont = "DejaVu Sans",
-                TitleFontSize = 14,
-                SubtitleFontSize = 10,
-                Background = OxyColors.White,
-            };
+            var model = PlotStyles.Panel(title, $"{comparison.Architecture.TextForm}, seed {comparison.Seed}, batch of {comparison.BatchSize}");
             model.Axes.Add(new LinearAxis
             {
                 Position = AxisPosition.Bottom,
@@ -88,18 +57,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Signal
                 {
                     continue;
                 }
-                var style = PlotStyles.Of(i);
-                var line = new LineSeries
-                {
-                    Title = run.Label,
-                    Color = style.Color,
-                    LineStyle = style.Dash,
-                    StrokeThickness = 2,
-                    MarkerType = style.Marker,
-                    MarkerSize = 4,
-                    MarkerFill = style.Color,
-                    MarkerStroke = style.Color,
-                };
+                var line = PlotStyles.Line(run.Label, i);
                 var points = run.Report.Signal.Layers.Select((l, index) => (index, value: forwardSignal ? l.OutputStd : l.GradientStd))
                     .Where(p => p.value > 0 && double.IsFinite(p.value))
                     .Select(p => new DataPoint(p.index + PlotStyles.Dodge(i, comparison.Runs.Count), p.value));

@@ -59,6 +59,34 @@ namespace Microsoft.ML.WeightInit.Tests.Sweeps.Distributed
 
         [TestMethod]
         [Timeout(300_000, CooperativeCancellation = true)]
+        public void ArchitectureDimension_AWorkerTrainsEachCandidatesNetwork_AsInProcess()
+        {
+            string db = TestPostgres.CreateDatabase();
+            try
+            {
+                var space = InitializerSearchSpace.Parse("weight=kaiming_uniform(a=0) | xavier_uniform; bias=zeros; lr=0.05; epochs=1; arch=mlp(depth=3, width=16) | mlp(depth=4, width=16)");
+                SweepResult Run(ITrialRunner runner, int concurrent) => new SweepExperiment(new MLContext(seed: 0), new GridTuner(space), runner,
+                    new SweepOptions { Evaluation = SweepEvaluation.ValidationSet, MaxConcurrentTrials = concurrent, KeepBestModel = false }).Run();
+                using var worker = WorkerProcess.StartWorker(db, TimeSpan.FromSeconds(30));
+                var remote = new HangfireTrialRunner(Options(db), SmallSample, OneThread);
+                using var distributed = Run(remote, 2);
+                using var local = InProcessTrialRunner.Create(new MLContext(seed: 0), SmallSample, OneThread);
+                using var inProcess = Run(local, 1);
+
+                Assert.AreEqual(SweepStopReason.Completed, distributed.StopReason);
+                Assert.AreEqual(4, distributed.Leaderboard.Rows.Count);
+                Assert.AreEqual(2, distributed.Leaderboard.Rows.Select(r => r.Candidate.Architecture).Distinct().Count());
+                AssertSameLeaderboard(inProcess, distributed);
+                StringAssert.Contains(worker.Output, "arch=mlp(depth=4, width=16, activation=relu)", "the worker logs the candidate's key");
+            }
+            finally
+            {
+                TestPostgres.DropDatabase(db);
+            }
+        }
+
+        [TestMethod]
+        [Timeout(300_000, CooperativeCancellation = true)]
         public void KilledWorker_ItsTrialIsFinishedByAnotherWorker_WithTheSameResult()
         {
             string db = TestPostgres.CreateDatabase();
