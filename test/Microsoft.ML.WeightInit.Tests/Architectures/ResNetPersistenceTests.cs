@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.WeightInit.Interop;
 using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Persistence;
 using Microsoft.ML.WeightInit.Trainers;
@@ -55,6 +56,17 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
                 Assert.IsTrue(memory.Distinct().Count() > 10, "the trained network's scores vary");
                 AssertClose(memory, Scores(loaded.Transform(test)), "LoadInitCnn zip (ONNX Runtime) vs its network in memory");
                 AssertClose(memory, Scores(mlContext.Model.Load(zip, out _).Transform(test)), "plain Model.Load zip vs the network in memory");
+
+                // PyTorch state dict out and back in (the image size is given: global average pooling hides it).
+                string pt = Path.Combine(directory, "resnet.pt");
+                model.ExportStateDict(pt);
+                using var imported = mlContext.Model.ImportInitCnn(pt, new InitCnnImportOptions { Architecture = architecture, ImageHeight = 28 });
+                Assert.AreEqual(architecture, imported.Model.Architecture);
+                foreach (var (name, value) in model.StateDict())
+                {
+                    Assert.IsTrue(value.eq(imported.Model.StateDict()[name]).all().item<bool>(), $"{name} after export and import");
+                }
+                AssertClose(memory, InMemoryScores(imported.Model, pixels), "imported state dict vs the network in memory");
 
                 var bytes = File.ReadAllBytes(onnx);
                 Assert.AreEqual(architecture, OnnxModelReader.Read(bytes, onnx).Architecture);
