@@ -122,6 +122,34 @@ namespace Microsoft.ML.WeightInit.Tests.Interop
         }
 
         [TestMethod]
+        public void ABatchNormModelTrainedHere_ExportedAndImported_KeepsItsRunningStatistics_AndScoresTheSame()
+        {
+            var architecture = NetworkArchitecture.Parse("plain_cnn(depth=4, width=4, batch_norm=true)");
+            var mlContext = new MLContext(seed: 0);
+            var train = mlContext.Data.TakeRows(mlContext.Data.LoadMnistSample(MnistSplit.Train), 600);
+            var model = mlContext.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+                .Append(mlContext.MulticlassClassification.Trainers.InitCnn(new InitCnnTrainer.Options { NumberOfEpochs = 1, Architecture = architecture }))
+                .Fit(train);
+            var trained = ((IEnumerable<ITransformer>)model).OfType<InitCnnTransformer>().Single();
+            string state = Path.Combine(s_directory, Guid.NewGuid().ToString("N") + ".pt");
+
+            trained.Model.ExportStateDict(state);
+            using var imported = mlContext.Model.ImportInitCnn(state, new InitCnnImportOptions { Architecture = architecture, ImageHeight = 28 });
+
+            var before = trained.Model.StateDict();
+            var after = imported.Model.StateDict();
+            CollectionAssert.AreEqual(before.Keys.ToArray(), after.Keys.ToArray(), "names and their order, buffers included");
+            CollectionAssert.Contains(after.Keys.ToArray(), "norms.0.running_var");
+            foreach (var (name, tensor) in before)
+            {
+                Assert.IsTrue(tensor.eq(after[name]).all().item<bool>(), $"{name} changed in the export/import round trip");
+            }
+            Assert.IsFalse(after["norms.0.running_mean"].abs().sum().item<float>() == 0, "training moved the running mean, so the test compares real statistics");
+            var (raw, _) = TestImages(mlContext);
+            CollectionAssert.AreEqual(LogProbabilities(trained.Model, raw), LogProbabilities(imported.Model, raw), "eval-mode log-probabilities");
+        }
+
+        [TestMethod]
         public void AMisShapedTensor_IsRefused_NamingIt_TheExpectedShape_AndTheArchitecture()
         {
             var mlp = NetworkArchitecture.Parse("mlp(depth=3, width=16)");
