@@ -145,7 +145,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             /// <summary>The networks the trials train (a dimension of the search space).</summary>
             [CommandOption("-a|--arch <ARCH>")]
-            [Description("Network architecture to try: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu). Repeat to make depth a dimension of the search space, crossed with the initializers (--arch \"mlp(depth=10)\" --arch \"mlp(depth=30)\"); the leaderboard ranks every (architecture, initializer) candidate. Default: mnist_net.")]
+            [Description("Network architecture to try: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu), resnet(blocks=8, width=16, batch_norm=false|true). Repeat to make depth a dimension of the search space, crossed with the initializers (--arch \"mlp(depth=10)\" --arch \"mlp(depth=30)\"); the leaderboard ranks every (architecture, initializer) candidate. Default: mnist_net.")]
             public string[]? Architectures { get; init; }
 
             /// <summary>PostgreSQL connection string.</summary>

@@ -31,16 +31,27 @@ namespace Microsoft.ML.WeightInit.Networks
         /// first path of <see cref="Preference"/> that does. Checked once per set of shapes per process.
         /// </summary>
         /// <exception cref="InvalidOperationException">No path computes these shapes correctly.</exception>
-        internal static ConvolutionPathSelection For(IReadOnlyList<(long Batch, long In, long Out, long Size)> shapes, long kernel)
+        internal static ConvolutionPathSelection For(IReadOnlyList<(long Batch, long In, long Out, long Size)> shapes, long kernel) =>
+            For(new[] { (shapes, kernel) });
+
+        /// <summary>
+        /// The path for convolutions of several kernel sizes (a residual network's 3×3 convolutions and 1×1 shortcut
+        /// projections), chosen as by the single-kernel overload: a path passes when it passes the check of every group;
+        /// its check reports the largest error and the total time over the groups.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">No path computes these shapes correctly.</exception>
+        internal static ConvolutionPathSelection For(IReadOnlyList<(IReadOnlyList<(long Batch, long In, long Out, long Size)> Shapes, long Kernel)> groups)
         {
-            string key = kernel + ":" + string.Join(";", shapes);
+            string key = string.Join("|", groups.Select(g => g.Kernel + ":" + string.Join(";", g.Shapes)));
             return ForShapes.GetOrAdd(key, _ =>
             {
                 var current = Current.Path;
                 var checks = new List<ConvolutionCheck>();
                 foreach (var path in Preference.Where(p => p == current).Concat(Preference.Where(p => p != current)))
                 {
-                    var check = ConvolutionCheck.Run(path, shapes, kernel);
+                    var parts = groups.Select(g => ConvolutionCheck.Run(path, g.Shapes, g.Kernel)).ToList();
+                    // Math.Max keeps a NaN (a failed group); LINQ Max would skip it.
+                    var check = new ConvolutionCheck(path, parts.Select(c => c.MaxRelativeError).Aggregate(0.0, Math.Max), parts.Sum(c => c.Milliseconds));
                     checks.Add(check);
                     if (check.Passed)
                     {

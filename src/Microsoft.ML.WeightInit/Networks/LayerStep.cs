@@ -30,6 +30,17 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>N × C × H × W → N × C × 1 × 1, the mean over each channel's H × W values.</summary>
         GlobalAveragePool,
 
+        /// <summary>Keeps the current tensor under the name <see cref="LayerStep.Parameter"/> (no operator; the next step
+        /// reads the same tensor).</summary>
+        Save,
+
+        /// <summary>Makes the tensor kept under <see cref="LayerStep.Parameter"/> the current one (no operator).</summary>
+        Load,
+
+        /// <summary>The current tensor plus the one kept under <see cref="LayerStep.Parameter"/>, element-wise (a residual
+        /// connection).</summary>
+        Add,
+
         /// <summary>Batch normalization with the running statistics (eval semantics), per channel of N × C × H × W:
         /// (x − <c>{Parameter}.running_mean</c>) / √(<c>{Parameter}.running_var</c> + 1e-5) · <c>{Parameter}.weight</c>
         /// + <c>{Parameter}.bias</c>; ONNX <c>BatchNormalization</c>, PyTorch's <c>nn.BatchNorm2d</c> in eval mode.</summary>
@@ -38,7 +49,8 @@ namespace Microsoft.ML.WeightInit.Networks
 
     /// <summary>One step of a network's forward pass, in order; the last step's output are the class logits.</summary>
     /// <param name="Kind">The operation.</param>
-    /// <param name="Parameter">State-dict prefix of the step's weight and bias (<c>conv1</c>), or null.</param>
+    /// <param name="Parameter">State-dict prefix of the step's weight and bias (<c>conv1</c>), the name of a kept tensor
+    /// (<see cref="LayerKind.Save"/>, <see cref="LayerKind.Load"/>, <see cref="LayerKind.Add"/>), or null.</param>
     /// <param name="Size">Kernel size of a convolution, window of a max-pool; 0 otherwise.</param>
     /// <param name="Padding">Zero padding of a convolution on every side; 0 otherwise.</param>
     internal sealed record LayerStep(LayerKind Kind, string? Parameter = null, int Size = 0, int Padding = 0)
@@ -60,6 +72,12 @@ namespace Microsoft.ML.WeightInit.Networks
         public static LayerStep Selu { get; } = new(LayerKind.Selu);
 
         public static LayerStep GlobalAveragePool { get; } = new(LayerKind.GlobalAveragePool);
+
+        public static LayerStep Save(string name) => new(LayerKind.Save, name);
+
+        public static LayerStep Load(string name) => new(LayerKind.Load, name);
+
+        public static LayerStep Add(string name) => new(LayerKind.Add, name);
 
         /// <summary>The step of an activation; null for the identity.</summary>
         public static LayerStep? Of(NetworkActivation activation) => activation switch

@@ -14,8 +14,10 @@ namespace Microsoft.ML.WeightInit.Persistence
 
         /// <summary>Format version of a model whose architecture is not the seed net (issue 18): version 2 plus the
         /// <see cref="ArchitectureKey"/> entry and the operators of the deep architectures (padded Conv, Tanh, Selu,
-        /// GlobalAveragePool, BatchNormalization; with batch normalization the <see cref="BatchCountsKey"/> entry). Seed-net models are still written as <see cref="Version"/>, byte for byte as before, so
-        /// an older reader refuses a deep model by its version instead of misreading it.</summary>
+        /// GlobalAveragePool, BatchNormalization; Add for <c>resnet</c>; with batch normalization the
+        /// <see cref="BatchCountsKey"/> entry). Seed-net models are still written as <see cref="Version"/>, byte for byte as
+        /// before, so an older reader refuses a deep model by its version instead of misreading it (and a reader of
+        /// version 3 that predates <c>resnet</c> refuses one by its architecture entry).</summary>
         public const int ArchitectureVersion = 3;
 
         /// <summary>Identifies an InitCnn ONNX model (<c>metadata_props["initcnn.format"]</c>).</summary>

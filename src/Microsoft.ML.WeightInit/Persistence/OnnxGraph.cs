@@ -22,10 +22,11 @@ namespace Microsoft.ML.WeightInit.Persistence
 
     /// <summary>
     /// Builds the ONNX graph of a network from its list of <see cref="LayerStep"/>s: (x − mean) / std, reshape to
-    /// N × C × H × W, the steps (Conv, Relu, MaxPool, Flatten, Gemm, BatchNormalization, …), Softmax → Score, ArgMax → the
-    /// class index. Parameters and buffers are float32 initializers named as the state dict (<c>conv1.weight</c>,
-    /// <c>norms.0.running_mean</c>, …); a batch normalization's <c>num_batches_tracked</c>, which no operator reads, is
-    /// in the metadata instead (<see cref="OnnxFormat.BatchCountsKey"/>).
+    /// N × C × H × W, the steps (Conv, Relu, MaxPool, Flatten, Gemm, BatchNormalization, …; a residual connection is an
+    /// Add of a value kept by a Save step), Softmax → Score, ArgMax → the class index. Parameters and buffers are
+    /// float32 initializers named as the state dict (<c>conv1.weight</c>, <c>norms.0.running_mean</c>, …); a batch
+    /// normalization's <c>num_batches_tracked</c>, which no operator reads, is in the metadata instead
+    /// (<see cref="OnnxFormat.BatchCountsKey"/>).
     /// </summary>
     internal static class OnnxGraph
     {
@@ -48,10 +49,22 @@ namespace Microsoft.ML.WeightInit.Persistence
             graph.Node.Add(Node("Div", new[] { "centred", "normalization.std" }, "normalized"));
             graph.Node.Add(Node("Reshape", new[] { "normalized", "image.shape" }, "images"));
             string x = "images";
+            var kept = new Dictionary<string, string>(StringComparer.Ordinal); // Save/Load/Add: tensor name → graph value
             for (int i = 0; i < steps.Count; i++)
             {
                 var step = steps[i];
-                string output = string.Create(CultureInfo.InvariantCulture, $"{step.Parameter ?? step.Kind.ToString().ToLowerInvariant()}.{i}");
+                if (step.Kind == LayerKind.Save)
+                {
+                    kept[step.Parameter!] = x;
+                    continue;
+                }
+                if (step.Kind == LayerKind.Load)
+                {
+                    x = Kept(kept, step);
+                    continue;
+                }
+                string prefix = step.Kind == LayerKind.Add ? "add" : step.Parameter ?? step.Kind.ToString().ToLowerInvariant();
+                string output = string.Create(CultureInfo.InvariantCulture, $"{prefix}.{i}");
                 graph.Node.Add(step.Kind switch
                 {
                     LayerKind.Convolution => Node("Conv", new[] { x, step.Parameter + ".weight", step.Parameter + ".bias" }, output,
@@ -65,6 +78,7 @@ namespace Microsoft.ML.WeightInit.Persistence
                         Ints("kernel_shape", step.Size, step.Size), Ints("strides", step.Size, step.Size), Ints("pads", 0, 0, 0, 0)),
                     LayerKind.Flatten => Node("Flatten", new[] { x }, output, Int("axis", 1)),
                     LayerKind.Linear => Node("Gemm", new[] { x, step.Parameter + ".weight", step.Parameter + ".bias" }, output, Int("transB", 1)),
+                    LayerKind.Add => Node("Add", new[] { x, Kept(kept, step) }, output),
                     LayerKind.BatchNormalization => Node("BatchNormalization",
                         new[] { x, step.Parameter + ".weight", step.Parameter + ".bias", step.Parameter + ".running_mean", step.Parameter + ".running_var" }, output,
                         FloatAttribute("epsilon", (float)BatchNorm2dLayer.Epsilon)),
@@ -92,6 +106,12 @@ namespace Microsoft.ML.WeightInit.Persistence
             }
             return graph;
         }
+
+        /// <summary>The graph value kept under a <see cref="LayerKind.Save"/> step's name.</summary>
+        private static string Kept(Dictionary<string, string> kept, LayerStep step) =>
+            kept.TryGetValue(step.Parameter ?? string.Empty, out var value)
+                ? value
+                : throw new InvalidOperationException($"Step {step.Kind} reads the tensor '{step.Parameter}', which no earlier Save step kept.");
 
         public static ModelProto Model(GraphProto graph, IEnumerable<KeyValuePair<string, string>> metadata, string producerVersion)
         {

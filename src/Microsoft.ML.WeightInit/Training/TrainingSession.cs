@@ -71,10 +71,10 @@ namespace Microsoft.ML.WeightInit.Training
             log?.Invoke(ThreadUse.Describe(settings.NumberOfThreads, ThreadUse.Apply(settings.NumberOfThreads)));
             var path = settings.ConvolutionPath ?? ConvolutionPathSelector.Current.Path;
             log?.Invoke(settings.ConvolutionPath is null ? ConvolutionPathSelector.Current.ToString() : $"Convolution path: {path} (set by the caller)");
-            if (settings.ConvolutionPath is null && settings.Architecture.Kind == ArchitectureKind.PlainCnn)
+            if (settings.ConvolutionPath is null && settings.Architecture.CheckShapes(train.Shape) is { Count: > 0 } shapes)
             {
-                // The process's path was checked on the seed net's shapes; the deep CNN's 3×3 shapes are checked too.
-                var selection = ConvolutionPathSelector.For(PlainCnnNetwork.CheckShapes(settings.Architecture, train.Shape), PlainCnnNetwork.Kernel);
+                // The process's path was checked on the seed net's shapes; a deep CNN's own shapes are checked too.
+                var selection = ConvolutionPathSelector.For(shapes);
                 path = selection.Path;
                 log?.Invoke($"{settings.Architecture.TextForm}: {selection}");
             }

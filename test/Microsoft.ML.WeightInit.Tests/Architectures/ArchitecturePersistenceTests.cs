@@ -32,6 +32,8 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         [DataRow("plain_cnn(depth=4, width=4, activation=relu)")]
         [DataRow("plain_cnn(depth=4, width=4, activation=relu, batch_norm=true)")]
         [DataRow("mlp(depth=3, width=16, activation=selu)")]
+        [DataRow("resnet(blocks=3, width=4)")]
+        [DataRow("resnet(blocks=3, width=4, batch_norm=true)")]
         public void DeepModel_SavedAndLoaded_ScoresAsTheInMemoryNetwork(string text)
         {
             var architecture = NetworkArchitecture.Parse(text);

@@ -45,7 +45,7 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         [DataRow("plain_cnn(batch_norm=maybe)", "batch_norm")]
         [DataRow("plain_cnn(width=2048)", "width")]
         [DataRow("mnist_net(depth=3)", "depth")]
-        [DataRow("resnet(blocks=3)", null)]
+        [DataRow("densenet(blocks=3)", null)]
         [DataRow("mlp(depth=3", null)]
         [DataRow("", null)]
         public void BadTextForms_ThrowTheTypedError_NamingTheParameter(string text, string? parameter)

@@ -12,5 +12,9 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary><c>plain_cnn</c>: a plain (residual-free) stack of 3×3 convolutions in three stages, global average
         /// pooling and a linear classifier.</summary>
         PlainCnn,
+
+        /// <summary><c>resnet</c>: a stem convolution, basic residual blocks (two 3×3 convolutions and a shortcut) in three
+        /// stages, global average pooling and a linear classifier.</summary>
+        ResNet,
     }
 }

@@ -74,13 +74,22 @@ namespace Microsoft.ML.WeightInit.Networks
                     args.EnsureAllKnown();
                     return NetworkArchitecture.PlainCnn(depth, width, activation, batchNorm);
                 }
+                case "resnet":
+                {
+                    int blocks = args.Int("blocks", 8);
+                    int width = args.Int("width", 16);
+                    bool batchNorm = args.Bool("batch_norm", false);
+                    args.EnsureAllKnown();
+                    return NetworkArchitecture.ResNet(blocks, width, batchNorm);
+                }
                 default:
                     throw new ArchitectureFormatException($"Unknown architecture '{name}' in '{text}'. Valid: {Valid}.", null);
             }
         }
 
         private static string Valid =>
-            "mnist_net, mlp(depth=30, width=256, activation=relu), plain_cnn(depth=20, width=32, activation=relu, batch_norm=false)";
+            "mnist_net, mlp(depth=30, width=256, activation=relu), plain_cnn(depth=20, width=32, activation=relu, batch_norm=false), "
+            + "resnet(blocks=8, width=16, batch_norm=false)";
 
         /// <summary>The arguments of one text form; every read records the key as known.</summary>
         private sealed class Arguments
