@@ -1,5 +1,7 @@
+using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.WeightInit.Tests
@@ -10,9 +12,18 @@ namespace Microsoft.ML.WeightInit.Tests
         /// <summary>Debian's Python with PyTorch 1.13 (package python3-torch), the oracle of the parity tests.</summary>
         public const string Python = "/usr/bin/python3";
 
-        /// <summary>Runs <paramref name="file"/> to its end (COLUMNS=400, so console tables are not wrapped).</summary>
+        /// <summary>Runs <paramref name="file"/> to its end (COLUMNS=400, so console tables are not wrapped); fails the
+        /// test and kills the process tree when it runs longer than 10 minutes.</summary>
         /// <returns>The exit code and standard output followed by standard error.</returns>
-        public static (int ExitCode, string Output) Run(string file, params string[] arguments)
+        public static (int ExitCode, string Output) Run(string file, params string[] arguments) => Run(file, arguments, TimeSpan.FromMinutes(10));
+
+        /// <summary>Runs the built Examples app (the <c>weightinit</c> CLI) with <paramref name="arguments"/>; fails the
+        /// test when it runs longer than 3 minutes.</summary>
+        /// <returns>The exit code and standard output followed by standard error.</returns>
+        public static (int ExitCode, string Output) RunCli(params string[] arguments) =>
+            Run("dotnet", new[] { ExamplesApp.AssemblyPath() }.Concat(arguments).ToArray(), TimeSpan.FromMinutes(3));
+
+        private static (int ExitCode, string Output) Run(string file, string[] arguments, TimeSpan timeout)
         {
             var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string argument in arguments)
@@ -21,10 +32,15 @@ namespace Microsoft.ML.WeightInit.Tests
             }
             start.Environment["COLUMNS"] = "400"; // a CLI child's tables are not wrapped at 80 columns
             using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit(timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"{Path.GetFileName(file)} {string.Join(' ', arguments.Take(2))} … still runs after {timeout.TotalMinutes} minutes");
+            }
             process.WaitForExit();
-            return (process.ExitCode, stdout + stderr.Result);
+            return (process.ExitCode, stdout.Result + stderr.Result);
         }
 
         /// <summary>Marks the test inconclusive when <see cref="Python"/> cannot import torch and numpy.</summary>

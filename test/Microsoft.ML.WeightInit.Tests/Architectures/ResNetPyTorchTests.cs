@@ -11,6 +11,8 @@ using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
+using static Microsoft.ML.WeightInit.Tests.ChildProcess;
+
 namespace Microsoft.ML.WeightInit.Tests.Architectures
 {
     /// <summary>
@@ -145,34 +147,12 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
 
         private static float[] ReadFloats(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
 
-        private static void RequirePyTorch()
-        {
-            if (!File.Exists("/usr/bin/python3") || Run("-c", "import torch, numpy").ExitCode != 0)
-            {
-                Assert.Inconclusive("/usr/bin/python3 cannot import torch and numpy: install Debian's python3-torch.");
-            }
-        }
-
         private static void Python(params object[] arguments)
         {
             string script = Path.Combine(AppContext.BaseDirectory, "Architectures", "resnet_net.py");
             var text = arguments.Select(a => Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture)!).ToArray();
-            var result = Run(new[] { script }.Concat(text).ToArray());
+            var result = Run(ChildProcess.Python, new[] { script }.Concat(text).ToArray());
             Assert.AreEqual(0, result.ExitCode, $"resnet_net.py {string.Join(' ', text)} failed:\n{result.Output}");
-        }
-
-        private static (int ExitCode, string Output) Run(params string[] arguments)
-        {
-            var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout + stderr.Result);
         }
     }
 }

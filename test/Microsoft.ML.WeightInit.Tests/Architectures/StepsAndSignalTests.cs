@@ -11,6 +11,8 @@ using Microsoft.ML.WeightInit.Tests.Experiments;
 using Microsoft.ML.WeightInit.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
+using static Microsoft.ML.WeightInit.Tests.ChildProcess;
+
 namespace Microsoft.ML.WeightInit.Tests.Architectures
 {
     /// <summary>The "steps to reach loss L" column, the sweep candidate's architecture, the deep CNN's convolution check,
@@ -82,7 +84,7 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
             string output = Path.Combine(Path.GetTempPath(), $"signal-{Guid.NewGuid():N}");
             try
             {
-                var (exitCode, text) = Run("init-stats", "--sample", "--arch", "mlp(depth=12, width=64, activation=relu)",
+                var (exitCode, text) = RunCli("init-stats", "--sample", "--arch", "mlp(depth=12, width=64, activation=relu)",
                     "-i", "xavier_normal, kaiming_normal", "-o", output);
 
                 Assert.AreEqual(0, exitCode, text);
@@ -102,30 +104,10 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
                     Directory.Delete(output, recursive: true);
                 }
             }
-            var (badExit, badText) = Run("init-stats", "--sample", "--arch", "mlp(depth=0)", "-i", "xavier_normal");
+            var (badExit, badText) = RunCli("init-stats", "--sample", "--arch", "mlp(depth=0)", "-i", "xavier_normal");
             Assert.AreNotEqual(0, badExit);
             StringAssert.Contains(badText, "--arch");
             StringAssert.Contains(badText, "depth");
-        }
-
-        private static (int ExitCode, string Output) Run(params string[] arguments)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(ExamplesApp.AssemblyPath());
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-            start.Environment["COLUMNS"] = "400";
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail("init-stats still runs after 3 minutes");
-            }
-            return (process.ExitCode, new StringBuilder(stdout).Append(stderr.Result).ToString());
         }
 
         private sealed class Forward(Action action) : IProgress<TrainingProgress>
