@@ -7,6 +7,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.WeightInit.Initializers;
+using Microsoft.ML.WeightInit.Modules;
 using Microsoft.ML.WeightInit.Networks;
 using Microsoft.ML.WeightInit.Training;
 
@@ -132,6 +133,10 @@ namespace Microsoft.ML.WeightInit.Trainers
             /// starts by predicting the uniform distribution. Default false.</summary>
             public bool ZeroLastLayer;
 
+            /// <summary>The plan's module-tree rules (exact paths such as <c>blocks.0.conv2.weight</c>, globs such as
+            /// <c>blocks.*.conv2.weight</c>, types such as <c>BatchNorm2d.weight</c>), set by <see cref="UsePlan"/>.</summary>
+            internal IReadOnlyList<InitializerRule> LayerRules = Array.Empty<InitializerRule>();
+
             /// <summary>Data scored after every epoch (average NLL and accuracy go into the model's history), with the
             /// same columns as the training data. Default: none.</summary>
             public IDataView? ValidationSet;
@@ -167,8 +172,11 @@ namespace Microsoft.ML.WeightInit.Trainers
             public CancellationToken CancellationToken;
 
             /// <summary>
-            /// Sets <see cref="WeightInitializer"/>, <see cref="BiasInitializer"/>, the per-layer overrides and
-            /// <see cref="ZeroLastLayer"/> from a plan, e.g. <c>InitializerPlan.Parse("weight=xavier_uniform; bias=zeros")</c>.
+            /// Sets <see cref="WeightInitializer"/>, <see cref="BiasInitializer"/>, the per-layer overrides,
+            /// <see cref="ZeroLastLayer"/> and the plan's path, glob and type rules (e.g. <c>blocks.*.conv2.weight=zeros</c>,
+            /// <c>norms.*.weight=ones</c>) from a plan, e.g. <c>InitializerPlan.Parse("weight=xavier_uniform; bias=zeros")</c>.
+            /// A rule that selects no parameter of the <see cref="Architecture"/> makes <c>Fit</c> throw an
+            /// <see cref="ArgumentException"/> naming it.
             /// </summary>
             /// <param name="plan">The plan.</param>
             /// <returns>These options.</returns>
@@ -180,6 +188,7 @@ namespace Microsoft.ML.WeightInit.Trainers
                 LayerWeightInitializers = new Dictionary<string, IWeightInitializer>(plan.WeightOverrides);
                 LayerBiasInitializers = new Dictionary<string, IWeightInitializer>(plan.BiasOverrides);
                 ZeroLastLayer = plan.ZeroLastLayer;
+                LayerRules = plan.Rules;
                 return this;
             }
 
@@ -393,6 +402,7 @@ namespace Microsoft.ML.WeightInit.Trainers
                     WeightOverrides = new Dictionary<string, IWeightInitializer>(o.LayerWeightInitializers ?? new()),
                     BiasOverrides = new Dictionary<string, IWeightInitializer>(o.LayerBiasInitializers ?? new()),
                     ZeroLastLayer = o.ZeroLastLayer,
+                    Rules = o.LayerRules ?? Array.Empty<InitializerRule>(),
                 },
             };
         }
