@@ -86,19 +86,15 @@ namespace Microsoft.ML.WeightInit.Networks
         /// <summary>The convolutions in order: index, input and output channels, whether a 2×2 max-pool follows.</summary>
         internal static IReadOnlyList<ConvSpec> Layout(NetworkArchitecture a, ImageShape shape)
         {
-            int count = a.Depth - 1;
-            int stages = Math.Min(3, count);
             var result = new List<ConvSpec>();
-            int index = 0;
+            var stages = Stages.Split(a.Depth - 1, a.Width).ToList();
             long channels = shape.Channels;
-            for (int s = 0; s < stages; s++)
+            foreach (var (s, length, width) in stages)
             {
-                int length = count / stages + (s < count % stages ? 1 : 0);
-                long width = (long)a.Width << s;
                 for (int j = 0; j < length; j++)
                 {
-                    bool poolAfter = j == length - 1 && s < stages - 1;
-                    result.Add(new ConvSpec(index++, channels, width, poolAfter));
+                    bool poolAfter = j == length - 1 && s < stages.Count - 1;
+                    result.Add(new ConvSpec(result.Count, channels, width, poolAfter));
                     channels = width;
                 }
             }

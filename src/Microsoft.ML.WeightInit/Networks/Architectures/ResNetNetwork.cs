@@ -87,14 +87,10 @@ namespace Microsoft.ML.WeightInit.Networks
         /// max-pool of its input and a 1×1 projection shortcut).</summary>
         internal static IReadOnlyList<BlockSpec> Layout(NetworkArchitecture a)
         {
-            int count = a.Blocks;
-            int stages = Math.Min(3, count);
             var result = new List<BlockSpec>();
             long channels = a.Width;
-            for (int s = 0; s < stages; s++)
+            foreach (var (s, length, width) in Stages.Split(a.Blocks, a.Width))
             {
-                int length = count / stages + (s < count % stages ? 1 : 0);
-                long width = (long)a.Width << s;
                 for (int j = 0; j < length; j++)
                 {
                     result.Add(new BlockSpec(result.Count, channels, width, Downsample: j == 0 && s > 0));
