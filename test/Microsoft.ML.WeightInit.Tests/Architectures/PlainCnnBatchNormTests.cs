@@ -133,13 +133,15 @@ namespace Microsoft.ML.WeightInit.Tests.Architectures
         /// <summary>One train-mode forward and backward, the running statistics, one SGD step and an eval-mode forward, on
         /// the same weights in PyTorch 1.13 (test/parity/plain_cnn_bn.py builds the net from the documented layout). In
         /// float64 both sides compute the same functions: every value within 1e-9 of PyTorch's (relative to the largest
-        /// |value| of the tensor; measured 1.4e-13). In float32 the two convolution kernels round differently (measured: up to 3.3e-5, e.g. on the
-        /// convolutions' weight gradients, sums over 16 × 28 × 28 positions): within 1e-4, the tolerance of the float64
-        /// network check. The convolutions' bias gradients, zero in exact arithmetic under batch normalization, are
+        /// |value| of the tensor; measured 1.4e-13). In float32 the two convolution kernels round differently, and train-mode
+        /// batch normalization on MNIST magnifies that rounding (a constant background gives the first convolution's
+        /// channels a small spread): measured 3.3e-5 in one run and 1.14e-4 in a CI run (the gradient of norms.0.weight; the
+        /// selected path's summation order depends on the threads), while each side alone is 1.4e-4–2.5e-4 from float64 on
+        /// such batches — within 1e-3, far below what a wrong normalization, statistic or gradient gives (order 1). The convolutions' bias gradients, zero in exact arithmetic under batch normalization, are
         /// compared on the scale of the network's largest gradient.</summary>
         [TestMethod]
         [DataRow("float64", 1e-9)]
-        [DataRow("float32", 1e-4)]
+        [DataRow("float32", 1e-3)]
         public void TrainStepRunningStatisticsAndEvalForward_MatchPyTorch113(string dtype, double tolerance)
         {
             RequirePyTorch();
