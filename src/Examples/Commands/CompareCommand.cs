@@ -58,7 +58,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             /// <summary>The network.</summary>
             [CommandOption("-a|--arch <ARCH>")]
-            [Description("Network architecture every run trains: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu, batch_norm=false|true), resnet(blocks=8, width=16, batch_norm=false|true). With an architecture other than mnist_net the report also holds the signal propagation at initialization (signal.md, signal.csv, signal.png). Default: mnist_net.")]
+            [Description("Network architecture every run trains: " + ArchitectureForms.List + ". With an architecture other than mnist_net the report also holds the signal propagation at initialization (signal.md, signal.csv, signal.png). Default: mnist_net.")]
             public string Architecture { get; init; } = NetworkArchitecture.MnistNet.TextForm;
 
             /// <summary>Training-loss threshold of the "steps to reach loss L" column.</summary>

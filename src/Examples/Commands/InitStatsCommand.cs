@@ -45,7 +45,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             /// <summary>The network.</summary>
             [CommandOption("-a|--arch <ARCH>")]
-            [Description("Network architecture: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu, batch_norm=false|true), resnet(blocks=8, width=16, batch_norm=false|true). Default: mnist_net.")]
+            [Description("Network architecture: " + ArchitectureForms.List + ". Default: mnist_net.")]
             public string Architecture { get; init; } = NetworkArchitecture.MnistNet.TextForm;
 
             /// <summary>Initializers whose signal propagation is compared.</summary>

@@ -145,7 +145,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             /// <summary>The networks the trials train (a dimension of the search space).</summary>
             [CommandOption("-a|--arch <ARCH>")]
-            [Description("Network architecture to try: mnist_net (the seed net), mlp(depth=30, width=256, activation=relu|tanh|linear|selu), plain_cnn(depth=20, width=32, activation=relu), resnet(blocks=8, width=16, batch_norm=false|true). Repeat to make depth a dimension of the search space, crossed with the initializers (--arch \"mlp(depth=10)\" --arch \"mlp(depth=30)\"); the leaderboard ranks every (architecture, initializer) candidate. Default: mnist_net.")]
+            [Description("Network architecture to try: " + ArchitectureForms.List + ". Repeat to make depth a dimension of the search space, crossed with the initializers (--arch \"mlp(depth=10)\" --arch \"mlp(depth=30)\"); the leaderboard ranks every (architecture, initializer) candidate. Default: mnist_net.")]
             public string[]? Architectures { get; init; }
 
             /// <summary>PostgreSQL connection string.</summary>
@@ -206,6 +206,18 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                     if (path is not null && (option == "--log" ? OutputPaths.CheckRegularFile(option, path) : OutputPaths.CheckFile(option, path)) is { } error)
                     {
                         return ValidationResult.Error(error);
+                    }
+                }
+                // The initializer domains alone first, so that an error names the option that holds it.
+                foreach (var (option, space) in new[] { ("-w/--weights", $"weight={Weights}"), ("-b/--biases", $"weight=zeros; bias={Biases}") })
+                {
+                    try
+                    {
+                        _ = InitializerSearchSpace.Parse(space);
+                    }
+                    catch (FormatException e)
+                    {
+                        return ValidationResult.Error($"{option}: {e.Message}");
                     }
                 }
                 try
