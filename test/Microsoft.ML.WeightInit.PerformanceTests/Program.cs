@@ -94,6 +94,12 @@ switch (args.FirstOrDefault())
             int.Parse(Option("--steps") ?? "30", System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(Option("--rounds") ?? "5", System.Globalization.CultureInfo.InvariantCulture)));
         return 0;
+    case "data-parallel":
+        if (Option("--independent") is not null) { Console.Write(DataParallelProbe.Independent(int.Parse(Option("--parts") ?? "2"), long.Parse(Option("--steps") ?? "600"))); return 0; }
+        Console.Write(DataParallelProbe.Run(
+            int.Parse(Option("--parts") ?? "2", System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(Option("--steps") ?? "600", System.Globalization.CultureInfo.InvariantCulture)));
+        return 0;
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(PerfData).Assembly).Run(args.Skip(1).ToArray(), BenchmarkConfigs.Long(3));
         return 0;
