@@ -14,7 +14,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Microsoft.ML.WeightInit.PerformanceTests
 {
     /// <summary>
-    /// Per-op profile of one training step of the seed net (batch 64, real MNIST images): every op of the forward pass
+    /// Per-op profile of one training step of the seed net (batch 64 by default, real MNIST images): every op of the forward pass
     /// timed alone on the real intermediate tensors (same values, same memory layout), its backward timed alone through
     /// libtorch's autograd engine (<c>torch.autograd.grad</c> on that op's graph, upstream gradient in the output's
     /// layout), the step's other work (batch gathering, <c>zero_grad</c>, the SGD step, reading the loss) alone, and the
@@ -33,19 +33,19 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
         }
 
         /// <summary>A variant's rows, its whole step and its label.</summary>
-        public sealed record Profile(string Variant, IReadOnlyList<Row> Rows, double Step);
+        public sealed record Profile(string Variant, IReadOnlyList<Row> Rows, double Step, int BatchSize);
 
         /// <summary>Measures both variants; returns (libtorch conv1, fused conv1) (the fused one is null when its check
         /// did not pass on this machine).</summary>
-        public static IReadOnlyList<Profile> Run(int rounds = 7, int calls = 20)
+        public static IReadOnlyList<Profile> Run(int rounds = 7, int calls = 20, int batchSize = 64)
         {
             var data = PerfData.TrainTensors;
             var selection = ConvolutionPathSelector.Current;
             using var scope = NewDisposeScope();
-            var variants = new List<Variant> { new("conv1 by libtorch (" + selection.Path + ")", data, selection.Path, fused: false) };
+            var variants = new List<Variant> { new("conv1 by libtorch (" + selection.Path + ")", data, selection.Path, fused: false, batchSize) };
             if (selection.UsesFusedConv1)
             {
-                variants.Add(new Variant("conv1+ReLU+pool fused kernel", data, selection.Path, fused: true));
+                variants.Add(new Variant("conv1+ReLU+pool fused kernel", data, selection.Path, fused: true, batchSize));
             }
             var forward = variants.Select(v => v.Ops.Select(_ => new List<double>()).ToList()).ToList();
             var backward = variants.Select(v => v.Ops.Select(_ => new List<double>()).ToList()).ToList();
@@ -77,7 +77,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             for (int v = 0; v < variants.Count; v++)
             {
                 var rows = variants[v].Ops.Select((op, i) => new Row(op.Name, Median(forward[v][i]), Median(backward[v][i]))).ToList();
-                profiles.Add(new Profile(variants[v].Name, rows, Median(steps[v])));
+                profiles.Add(new Profile(variants[v].Name, rows, Median(steps[v]), batchSize));
             }
             foreach (var variant in variants)
             {
@@ -93,7 +93,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             foreach (var p in profiles)
             {
                 double sum = p.Rows.Sum(r => r.Total);
-                sb.AppendLine(Inv($"Per-op profile of one training step, batch 64, {get_num_threads()} threads — {p.Variant}: whole step {p.Step:F2} ms ({64 / p.Step * 1000:F0} images/s)."));
+                sb.AppendLine(Inv($"Per-op profile of one training step, batch {p.BatchSize}, {get_num_threads()} threads — {p.Variant}: whole step {p.Step:F2} ms ({p.BatchSize / p.Step * 1000:F0} images/s)."));
                 sb.AppendLine();
                 sb.AppendLine("| Op | Forward ms | Backward ms | Total ms | Share of step |");
                 sb.AppendLine("| --- | ---: | ---: | ---: | ---: |");
@@ -138,7 +138,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             private readonly MnistCnn _net;
             private readonly optim.Optimizer _optimizer;
 
-            public Variant(string name, Training.TensorDataset data, ConvolutionPath path, bool fused)
+            public Variant(string name, Training.TensorDataset data, ConvolutionPath path, bool fused, int batchSize)
             {
                 Name = name;
                 _net = new MnistCnn(data.Shape, path) { FusedConv1ReluPool = fused };
@@ -150,7 +150,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                 // ops see) stay those of the initialization across rounds.
                 _optimizer = optim.SGD(_net.parameters(), 0.0, 0.5);
                 var order = randperm(data.Count, generator: new Generator(2));
-                var index = order.narrow(0, 0, 64);
+                var index = order.narrow(0, 0, batchSize);
                 var images = data.Features.index_select(0, index);
                 var labels = data.Labels.index_select(0, index);
                 var (w1, b1) = (_net.Layers[0].Weight, _net.Layers[0].Bias);

@@ -11,11 +11,14 @@ using Microsoft.ML.WeightInit.PerformanceTests;
 //   contention-probe [--threads N] [--seconds S]   (child process of eng/perf.sh's contention table) one measurement
 //   contention-table RAW                     format the probes' lines (load configuration train/s score/s threads)
 //   probes [--data DIR]                      quick look: per-layer rates and the IDataView → tensors load
-//   op-profile [--data DIR] [--rounds N] [--threads N]   per-op table of one training step, libtorch conv1 vs the fused kernel
+//   op-profile [--data DIR] [--rounds N] [--threads N] [--batch N]   per-op table of one training step, libtorch conv1 vs
+//                                            the fused kernel (--batch 32 --threads 1: what one part of a split batch does)
 //   scaling [--data DIR] [--iterations N]    fit time per image vs rows, 1 vs 2 threads, peak RSS of a 5-epoch fit
 //   curves [--data DIR] [--seeds 1,2,3] [--epochs N] [--rows N]   accuracy per epoch, libtorch conv1 vs fused, per seed
 //   lockstep [--data DIR] [--candidates K] [--steps N] [--rounds R] [--threads N]   K nets on the same batches: separate vs stacked
-//   train-steps [--data DIR] [--steps N] [--fused true|false] [--threads N]   bare-loop steps to profile with Linux perf
+//   train-steps [--data DIR] [--steps N] [--fused true|false] [--threads N] [--parts P | --independent K]
+//                                            bare-loop steps to profile with Linux perf; --parts P: each batch split
+//                                            across P threads (1 libtorch thread each); --independent K: K fits at once
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 PerfData.Directory = Option("--data");
 PerfData.TrainRows = Option("--train-rows") is { } trainRows ? long.Parse(trainRows, System.Globalization.CultureInfo.InvariantCulture) : null;
@@ -46,7 +49,8 @@ switch (args.FirstOrDefault())
             TorchSharp.torch.set_num_threads(int.Parse(opThreads, System.Globalization.CultureInfo.InvariantCulture));
         }
         Console.Write(OpProfile.Format(OpProfile.Run(
-            int.Parse(Option("--rounds") ?? "7", System.Globalization.CultureInfo.InvariantCulture))));
+            int.Parse(Option("--rounds") ?? "7", System.Globalization.CultureInfo.InvariantCulture),
+            batchSize: int.Parse(Option("--batch") ?? "64", System.Globalization.CultureInfo.InvariantCulture))));
         return 0;
     case "scaling":
         Console.WriteLine("| Measure | Value | Target |");
@@ -67,9 +71,13 @@ switch (args.FirstOrDefault())
         }
         Console.WriteLine("steps start");
         var stepWatch = System.Diagnostics.Stopwatch.StartNew();
-        long seen = BareLoop.Train(PerfData.TrainTensors, Microsoft.ML.WeightInit.Networks.ConvolutionPathSelector.Current.Path,
-            steps: long.Parse(Option("--steps") ?? "500", System.Globalization.CultureInfo.InvariantCulture), fused: fused);
-        Console.WriteLine(System.FormattableString.Invariant($"{seen} images in {stepWatch.Elapsed.TotalSeconds:F2} s ({seen / stepWatch.Elapsed.TotalSeconds:F0} images/s), fused conv1: {fused}"));
+        var stepPath = Microsoft.ML.WeightInit.Networks.ConvolutionPathSelector.Current.Path;
+        long stepCount = long.Parse(Option("--steps") ?? "500", System.Globalization.CultureInfo.InvariantCulture);
+        int parts = int.Parse(Option("--parts") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+        long seen = Option("--independent") is { } independent
+            ? BareLoop.TrainIndependent(PerfData.TrainTensors, stepPath, int.Parse(independent, System.Globalization.CultureInfo.InvariantCulture), stepCount, fused)
+            : BareLoop.Train(PerfData.TrainTensors, stepPath, steps: stepCount, fused: fused, parts: parts);
+        Console.WriteLine(System.FormattableString.Invariant($"{seen} images in {stepWatch.Elapsed.TotalSeconds:F2} s ({seen / stepWatch.Elapsed.TotalSeconds:F0} images/s), fused conv1: {fused}, batch parts {parts}{(Option("--independent") is { } k ? $", {k} independent fits at 1 thread each" : "")}"));
         return 0;
     case "curves":
         Console.Write(Curves.Run(
@@ -93,12 +101,6 @@ switch (args.FirstOrDefault())
             int.Parse(Option("--candidates") ?? "10", System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(Option("--steps") ?? "30", System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(Option("--rounds") ?? "5", System.Globalization.CultureInfo.InvariantCulture)));
-        return 0;
-    case "data-parallel":
-        if (Option("--independent") is not null) { Console.Write(DataParallelProbe.Independent(int.Parse(Option("--parts") ?? "2"), long.Parse(Option("--steps") ?? "600"))); return 0; }
-        Console.Write(DataParallelProbe.Run(
-            int.Parse(Option("--parts") ?? "2", System.Globalization.CultureInfo.InvariantCulture),
-            long.Parse(Option("--steps") ?? "600", System.Globalization.CultureInfo.InvariantCulture)));
         return 0;
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(PerfData).Assembly).Run(args.Skip(1).ToArray(), BenchmarkConfigs.Long(3));

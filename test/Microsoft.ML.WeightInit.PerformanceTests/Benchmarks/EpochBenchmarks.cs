@@ -9,6 +9,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests.Benchmarks
     {
         private ConvolutionPath _path;
         private bool _fused;
+        private int _parts;
 
         /// <summary>Loads the data and picks the convolution path outside the measurement.</summary>
         [GlobalSetup]
@@ -17,10 +18,16 @@ namespace Microsoft.ML.WeightInit.PerformanceTests.Benchmarks
             _ = PerfData.TrainTensors;
             _path = ConvolutionPathSelector.Current.Path;
             _fused = ConvolutionPathSelector.Current.UsesFusedConv1;
+            _parts = TorchSharp.torch.get_num_threads();
         }
 
-        /// <summary>Bare TorchSharp loop over pre-made tensors, with the kernels InitCnn selects.</summary>
+        /// <summary>Bare TorchSharp loop over pre-made tensors doing what InitCnn does: the kernels it selects, each
+        /// batch split across the threads (one part per thread, 1 libtorch thread each).</summary>
         [Benchmark(Baseline = true)]
+        public long BareTorchSharpEpochSplit() => BareLoop.Train(PerfData.TrainTensors, _path, fused: _fused, parts: _parts);
+
+        /// <summary>The bare loop with one graph per batch on libtorch's threads (before the batch was split).</summary>
+        [Benchmark]
         public long BareTorchSharpEpoch() => BareLoop.Train(PerfData.TrainTensors, _path, fused: _fused);
 
         /// <summary>The bare loop with conv1, ReLU and pooling by libtorch (before the fused kernel).</summary>
