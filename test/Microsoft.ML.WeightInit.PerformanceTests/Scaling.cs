@@ -30,7 +30,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                 var fused = BenchmarkRunner.Run<FusedStepBenchmarks>(BenchmarkConfigs.Long(iterations));
                 double two = StepBenchmarks.Steps * 64 / Seconds(fused, r => (int)r.Parameters["Threads"] == 2);
                 double one = StepBenchmarks.Steps * 64 / Seconds(fused, r => (int)r.Parameters["Threads"] == 1);
-                rows.Add(($"Training steps with the selected kernels (fused conv1+ReLU+pool, conv2 {ConvolutionPathSelector.Current.Path}): images/s at 2 threads (1 thread)",
+                rows.Add(($"Training steps with the selected kernels (fused conv1+ReLU+pool, conv2 {ConvolutionPathSelector.Current.Path}, at 2 threads each batch split in 2): images/s at 2 threads (1 thread)",
                     F($"{two:F0} ({one:F0}), speed-up {two / one:F2}"), ""));
             }
 
