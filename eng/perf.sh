@@ -54,13 +54,15 @@ for load in 0 1 2; do
   for ((i = 0; i < load; i++)); do sh -c 'while :; do :; done' & busy+=($!); done
   for ((rep = 1; rep <= reps; rep++)); do
     # Interleaved, so that other load on the machine falls on every configuration alike. "spin-default" is the default
-    # with libgomp's own spin-wait (GOMP_SPINCOUNT=300000, what ran before the library set OMP_WAIT_POLICY=PASSIVE).
-    for config in default threads-1 threads-2 spin-default; do
+    # with libgomp's own spin-wait (GOMP_SPINCOUNT=300000, what ran before the library set OMP_WAIT_POLICY=PASSIVE);
+    # "one-graph-2" is 2 threads on one graph per batch (what ran before the library split batches across threads).
+    for config in default threads-1 threads-2 spin-default one-graph-2; do
       case "$config" in
         default) result=$(dotnet "$dll" contention-probe --seconds "$seconds") ;;
         threads-1) result=$(dotnet "$dll" contention-probe --threads 1 --seconds "$seconds") ;;
         threads-2) result=$(dotnet "$dll" contention-probe --threads 2 --seconds "$seconds") ;;
         spin-default) result=$(GOMP_SPINCOUNT=300000 dotnet "$dll" contention-probe --seconds "$seconds") ;;
+        one-graph-2) result=$(dotnet "$dll" contention-probe --threads 2 --one-graph --seconds "$seconds") ;;
       esac
       echo "$load $config $result" | tee -a "$raw"
     done

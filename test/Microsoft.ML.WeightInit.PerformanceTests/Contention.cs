@@ -20,8 +20,9 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
     {
         private const int WarmUpSteps = 3;
 
-        /// <summary>Runs the probe; <paramref name="threads"/> 0 is the default (NumberOfThreads = 0).</summary>
-        public static string Probe(int threads, double maxSeconds)
+        /// <summary>Runs the probe; <paramref name="threads"/> 0 is the default (NumberOfThreads = 0);
+        /// <paramref name="oneGraph"/>: every batch one graph on libtorch's threads (SplitBatchAcrossThreads off).</summary>
+        public static string Probe(int threads, double maxSeconds, bool oneGraph = false)
         {
             var ml = new MLContext(seed: 0);
             var keys = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue);
@@ -53,7 +54,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                     }
                 }
             });
-            var settings = new TrainingSettings { NumberOfEpochs = 1, NumberOfThreads = threads };
+            var settings = new TrainingSettings { NumberOfEpochs = 1, NumberOfThreads = threads, SplitBatchAcrossThreads = !oneGraph };
             try
             {
                 TrainingLoop.Run(train, null, settings, progress, cancellation: stop.Token).Network.Dispose();

@@ -14,9 +14,10 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
     /// </summary>
     public static class ContentionTable
     {
-        /// <summary>Configurations in the order of the columns: the default, pinned counts, and the default with
-        /// libgomp's own spin-wait (what ran before the passive wait policy).</summary>
-        public static readonly string[] Configurations = { "default", "threads-1", "threads-2", "spin-default" };
+        /// <summary>Configurations in the order of the columns: the default, pinned counts, the default with libgomp's
+        /// own spin-wait (what ran before the passive wait policy), and 2 threads on one graph per batch (what ran before
+        /// the batch was split across threads).</summary>
+        public static readonly string[] Configurations = { "default", "threads-1", "threads-2", "spin-default", "one-graph-2" };
 
         /// <summary>Reads lines <c>load configuration training-images/s scoring-images/s threads</c> and formats them.</summary>
         /// <exception cref="InvalidDataException">A line has not 5 fields, or a load lacks a configuration.</exception>
@@ -28,8 +29,8 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             int reps = rows.GroupBy(r => (r.Load, r.Config)).Max(g => g.Count());
             sb.AppendLine(F($"Contention ({Environment.ProcessorCount} cores; medians of {reps} interleaved runs per cell, training images/s on the bundled sample; foreign load = `sh` busy loops started by eng/perf.sh):"));
             sb.AppendLine();
-            sb.AppendLine("| Foreign busy threads | Default (threads that ran) | --threads 1 | --threads 2 | Default / best fixed | Before: libgomp spin-wait default | Scoring: default / best fixed |");
-            sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+            sb.AppendLine("| Foreign busy threads | Default (threads that ran) | --threads 1 | --threads 2 | Default / best fixed | Before: libgomp spin-wait default | Before: --threads 2, one graph per batch | Scoring: default / best fixed |");
+            sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
             var ratios = new List<(int Load, double Train, double Score)>();
             foreach (int load in loads)
             {
@@ -38,10 +39,11 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                 var one = Get("threads-1");
                 var two = Get("threads-2");
                 var spin = rows.Any(r => r.Load == load && r.Config == "spin-default") ? Get("spin-default") : null;
+                var oneGraph = rows.Any(r => r.Load == load && r.Config == "one-graph-2") ? Get("one-graph-2") : null;
                 double ratio = d.Train / Math.Max(one.Train, two.Train);
                 double scoreRatio = d.Score / Math.Max(one.Score, two.Score);
                 ratios.Add((load, ratio, scoreRatio));
-                sb.AppendLine(F($"| {(load == 0 ? "0 (idle)" : load.ToString(CultureInfo.InvariantCulture))} | {d.Train:F0} ({d.Threads}) | {one.Train:F0} | {two.Train:F0} | {ratio:F2} | {(spin is null ? "—" : F($"{spin.Train:F0} ({spin.Train / d.Train:F2} of default)"))} | {scoreRatio:F2} |"));
+                sb.AppendLine(F($"| {(load == 0 ? "0 (idle)" : load.ToString(CultureInfo.InvariantCulture))} | {d.Train:F0} ({d.Threads}) | {one.Train:F0} | {two.Train:F0} | {ratio:F2} | {(spin is null ? "—" : F($"{spin.Train:F0} ({spin.Train / d.Train:F2} of default)"))} | {(oneGraph is null ? "—" : F($"{oneGraph.Train:F0} ({oneGraph.Train / d.Train:F2} of default)"))} | {scoreRatio:F2} |"));
             }
             sb.AppendLine();
             sb.AppendLine("| Measure | Value | Target |");

@@ -8,7 +8,7 @@ using Microsoft.ML.WeightInit.PerformanceTests;
 //   (any command) --train-rows N             keep only the first N training rows (a quick smoke run, not figures)
 //   memory-probe --epochs N [--data DIR]     (child process of the headline run) fit and print memory per epoch
 //   bdn [BenchmarkDotNet arguments]          run benchmarks selectively with BenchmarkDotNet's own switcher
-//   contention-probe [--threads N] [--seconds S]   (child process of eng/perf.sh's contention table) one measurement
+//   contention-probe [--threads N] [--seconds S] [--one-graph]   (child process of eng/perf.sh's contention table) one measurement
 //   contention-table RAW                     format the probes' lines (load configuration train/s score/s threads)
 //   probes [--data DIR]                      quick look: per-layer rates and the IDataView → tensors load
 //   op-profile [--data DIR] [--rounds N] [--threads N] [--batch N]   per-op table of one training step, libtorch conv1 vs
@@ -30,7 +30,8 @@ switch (args.FirstOrDefault())
     case "contention-probe":
         Console.WriteLine(Contention.Probe(
             int.Parse(Option("--threads") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
-            double.Parse(Option("--seconds") ?? "6", System.Globalization.CultureInfo.InvariantCulture)));
+            double.Parse(Option("--seconds") ?? "6", System.Globalization.CultureInfo.InvariantCulture),
+            oneGraph: args.Contains("--one-graph")));
         return 0;
     case "contention-table":
         Console.Write(ContentionTable.Format(args[1]));

@@ -24,6 +24,14 @@ namespace Microsoft.ML.WeightInit.Training
             return get_num_threads();
         }
 
+        /// <summary>The log line of how a training step uses the threads.</summary>
+        /// <param name="parts">Parts per batch (1: not split).</param>
+        /// <param name="threads">libtorch's count on the training thread.</param>
+        /// <param name="batchNorm">Whether the network has batch normalization (then never split).</param>
+        public static string DescribeSplit(int parts, int threads, bool batchNorm) => parts > 1
+            ? $"Batch split: {parts} parts per batch, each on its own thread with libtorch at 1 thread; gradients added in part order"
+            : $"Batch split: none, one graph per batch on {threads} libtorch thread(s){(batchNorm && threads > 1 ? " (batch normalization needs the whole batch)" : string.Empty)}";
+
         /// <summary>The log line: how many threads, who chose them, and how they wait.</summary>
         public static string Describe(int requested, int running) =>
             $"Threads: {running} ({(requested > 0 ? "pinned by NumberOfThreads" : "NumberOfThreads = 0: libtorch's count on this thread, by default one per core")}); {TorchRuntime.OpenMpWaitPolicy}";

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using Microsoft.ML.WeightInit.Networks;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -23,7 +25,9 @@ namespace Microsoft.ML.WeightInit.Training
         private readonly optim.Optimizer _optimizer;
         private readonly List<EpochMetrics> _history = new();
         private readonly Action<string>? _log;
+        private readonly Parameter[] _parameters;
         private ClassifierNetwork? _network;
+        private int _lastParts = -1;
 
         private TrainingSession(TensorDataset train, TensorDataset? validation, TrainingSettings settings, ClassifierNetwork network,
             Generator generator, Action<string>? log)
@@ -34,7 +38,8 @@ namespace Microsoft.ML.WeightInit.Training
             _network = network;
             _generator = generator;
             _log = log;
-            _optimizer = optim.SGD(network.parameters(), settings.LearningRate, settings.Momentum);
+            _parameters = network.parameters().ToArray();
+            _optimizer = optim.SGD(_parameters, settings.LearningRate, settings.Momentum);
         }
 
         /// <summary>The protocol (its <see cref="TrainingSettings.NumberOfEpochs"/> is only the planned total shown in
@@ -124,9 +129,16 @@ namespace Microsoft.ML.WeightInit.Training
             int steps = (int)((n + Settings.BatchSize - 1) / Settings.BatchSize);
             // libtorch's thread count is per thread: pinned again on the thread that runs this epoch.
             int threads = ThreadUse.Apply(Settings.NumberOfThreads);
+            int parts = PartsPerBatch(net, threads);
+            if (epoch == 1 || parts != _lastParts)
+            {
+                _log?.Invoke(ThreadUse.DescribeSplit(parts, threads, net.Norms.Count > 0));
+                _lastParts = parts;
+            }
             net.train();
             var watch = Stopwatch.StartNew();
             double lossSum = 0, lastLoss = double.NaN;
+            using (var workers = parts > 1 ? new PartWorkers(parts) : null)
             using (var order = randperm(n, generator: _generator))
             {
                 for (int step = 1; step <= steps; step++)
@@ -134,7 +146,7 @@ namespace Microsoft.ML.WeightInit.Training
                     cancellation.ThrowIfCancellationRequested();
                     long start = (long)(step - 1) * Settings.BatchSize;
                     long size = Math.Min(Settings.BatchSize, n - start);
-                    double loss = Step(net, order, start, size);
+                    double loss = workers is null ? Step(net, order, start, size) : SplitStep(net, workers, order, start, size);
                     if (!double.IsFinite(loss))
                     {
                         throw new TrainingDivergedException(epoch, step, loss) { CompletedEpochs = _history.ToArray() };
@@ -208,6 +220,66 @@ namespace Microsoft.ML.WeightInit.Training
             using var noGrad = no_grad();
             long size = Math.Min(Settings.BatchSize, _train.Count);
             return F.nll_loss(net.forward(_train.Features.narrow(0, 0, size)), _train.Labels.narrow(0, 0, size)).item<float>();
+        }
+
+        /// <summary>How many parts each training batch is split into: one per libtorch thread of the epoch when
+        /// <see cref="TrainingSettings.SplitBatchAcrossThreads"/> is on and the network has no batch normalization
+        /// (whose batch statistics would then be a part's, not the batch's); else 1.</summary>
+        private int PartsPerBatch(ClassifierNetwork net, int threads) =>
+            Settings.SplitBatchAcrossThreads && threads > 1 && net.Norms.Count == 0 ? threads : 1;
+
+        /// <summary>One SGD step with the batch split into contiguous parts, each part's forward and backward on its
+        /// own worker (libtorch at 1 thread there). Each part's loss is its NLL sum divided by the batch's size, so the
+        /// parts' gradients add up to the whole batch's mean-loss gradient; they are added in part order on this
+        /// thread, so the step does not depend on which part finished first.</summary>
+        private double SplitStep(ClassifierNetwork net, PartWorkers workers, Tensor order, long start, long size)
+        {
+            using var scope = NewDisposeScope();
+            var index = order.narrow(0, start, size);
+            int parts = (int)Math.Min(workers.Count, size);
+            var grads = new Tensor[parts][];
+            var losses = new double[parts];
+            double scale = 1.0 / size;
+            try
+            {
+                workers.Run(p =>
+                {
+                    if (p >= parts)
+                    {
+                        return;
+                    }
+                    long lo = size * p / parts, hi = size * (p + 1) / parts;
+                    using var partScope = NewDisposeScope();
+                    var part = index.narrow(0, lo, hi - lo);
+                    var images = _train.Features.index_select(0, part);
+                    var labels = _train.Labels.index_select(0, part);
+                    var loss = F.nll_loss(net.forward(images), labels, reduction: nn.Reduction.Sum).mul(scale);
+                    var partGrads = autograd.grad(new[] { loss }, _parameters);
+                    losses[p] = loss.item<float>();
+                    grads[p] = partGrads.Select(g => g.DetachFromDisposeScope()).ToArray();
+                });
+                for (int i = 0; i < _parameters.Length; i++)
+                {
+                    var sum = grads[0][i].clone();
+                    for (int p = 1; p < parts; p++)
+                    {
+                        sum.add_(grads[p][i]);
+                    }
+                    _parameters[i].grad = sum;
+                }
+            }
+            finally
+            {
+                foreach (var part in grads)
+                {
+                    foreach (var g in part ?? Array.Empty<Tensor>())
+                    {
+                        g.Dispose();
+                    }
+                }
+            }
+            _optimizer.step();
+            return losses.Sum();
         }
 
         private double Step(ClassifierNetwork net, Tensor order, long start, long size)
