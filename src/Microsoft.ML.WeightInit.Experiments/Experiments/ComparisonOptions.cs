@@ -77,6 +77,16 @@ namespace Microsoft.ML.WeightInit.Experiments
         internal int ConcurrencyFor(int planned) =>
             Math.Max(1, Math.Min(MaxConcurrentRuns == 0 ? Environment.ProcessorCount : MaxConcurrentRuns, planned));
 
+        /// <summary>libtorch threads of each run when <paramref name="concurrency"/> runs train at once: null for one at a
+        /// time (<see cref="TrainerOptions"/> as given), else the pinned <see cref="InitCnnTrainer.Options.NumberOfThreads"/>
+        /// or max(1, cores / <paramref name="concurrency"/>).</summary>
+        /// <param name="concurrency">Runs at once (<see cref="ConcurrencyFor"/>).</param>
+        /// <returns>The count, or null.</returns>
+        internal int? ThreadsPerRun(int concurrency) =>
+            concurrency <= 1 ? null
+            : TrainerOptions.NumberOfThreads > 0 ? TrainerOptions.NumberOfThreads
+            : Math.Max(1, Environment.ProcessorCount / concurrency);
+
         /// <summary>The trainer's options of one run: <see cref="TrainerOptions"/> with the run's seed and initializers.</summary>
         /// <param name="seed">The run's seed.</param>
         /// <param name="weight">The run's weight initializer.</param>

@@ -117,11 +117,10 @@ namespace Microsoft.ML.WeightInit.Experiments
             int planned = plan.Count;
             int concurrency = options.ConcurrencyFor(planned);
             var reporting = new Reporting(progress, log);
-            int? threads = null;
-            if (concurrency > 1)
+            int? threads = options.ThreadsPerRun(concurrency);
+            if (threads is not null)
             {
                 int pinned = options.TrainerOptions.NumberOfThreads;
-                threads = pinned > 0 ? pinned : Math.Max(1, Environment.ProcessorCount / concurrency);
                 reporting.Log(string.Create(CultureInfo.InvariantCulture,
                     $"Runs: {concurrency} at once, {threads} libtorch thread{(threads == 1 ? "" : "s")} each{(pinned > 0 ? " (pinned by NumberOfThreads)" : "")}."));
                 if (threads * concurrency > Environment.ProcessorCount)
