@@ -66,6 +66,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             [Description("Training loss L (NLL, nats) of the report's \"steps to reach loss L\" column: the first SGD step at which the mean training loss of the last 50 batches is ≤ L. Default: 0.5.")]
             public double LossThreshold { get; init; } = 0.5;
 
+            /// <summary>Runs trained at once (<see cref="ComparisonOptions.MaxConcurrentRuns"/>).</summary>
+            [CommandOption("--concurrent <N>")]
+            [Description("Runs trained at once, each on its own thread with cores / N libtorch threads (unless --threads pins them): 0 = one per core, 1 = one after another. On 2 cores two 1-thread runs train faster together than one 2-thread run. Results do not depend on it at equal --threads. Default: 0.")]
+            public int Concurrent { get; init; }
+
             /// <summary>Output directory.</summary>
             [CommandOption("-o|--out <DIR>")]
             [Description("Directory for comparison.md, comparison.json, comparison-*.csv and comparison.png. Default: artifacts/compare.")]
@@ -115,6 +120,10 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                 {
                     return ValidationResult.Error($"--arch: {archError}");
                 }
+                if (Concurrent < 0)
+                {
+                    return ValidationResult.Error($"--concurrent must be 0 (one run per core), 1 (one after another) or more; got {Concurrent}.");
+                }
                 if (!(LossThreshold > 0) || !double.IsFinite(LossThreshold))
                 {
                     return ValidationResult.Error($"--loss-threshold must be a positive number (nats); got {LossThreshold.ToString(CultureInfo.InvariantCulture)}.");
@@ -163,6 +172,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
                     Architecture = NetworkArchitecture.Parse(settings.Architecture),
                 },
                 LossThreshold = settings.LossThreshold,
+                MaxConcurrentRuns = settings.Concurrent,
             };
             var c = CultureInfo.InvariantCulture;
             AnsiConsole.MarkupLineInterpolated($"Data: [bold]{description}[/]");
@@ -172,6 +182,17 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             }
             AnsiConsole.MarkupLineInterpolated($"Initializers: [bold]{string.Join(", ", options.Initializers)}[/]; biases {options.BiasInitializer}{(options.PyTorchDefaultKeepsItsBias ? " (pytorch_default keeps its own)" : " (pytorch_default included)")}");
             AnsiConsole.MarkupLineInterpolated($"Seeds {string.Join(",", options.Seeds)}, {options.TrainerOptions.NumberOfEpochs} epochs, batch {options.TrainerOptions.BatchSize}, lr {options.TrainerOptions.LearningRate.ToString(c)}, momentum {options.TrainerOptions.Momentum.ToString(c)}; Ctrl+C stops after the current batch and keeps the finished runs.");
+
+            int concurrency = options.ConcurrencyFor(options.Initializers.Count * options.Seeds.Count);
+            int threadsEach = options.ThreadsPerRun(concurrency) ?? options.TrainerOptions.NumberOfThreads;
+            string threadText = threadsEach > 0
+                ? $"{threadsEach} libtorch thread{(threadsEach == 1 ? "" : "s")} each"
+                : "libtorch's default threads (one per core)";
+            AnsiConsole.MarkupLineInterpolated($"Runs: [bold]{concurrency}[/] at once, {threadText}{(options.TrainerOptions.NumberOfThreads > 0 && concurrency > 1 ? " (pinned by --threads)" : "")}");
+            if (threadsEach * concurrency > Environment.ProcessorCount)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]{threadsEach} threads × {concurrency} runs exceed the {Environment.ProcessorCount} cores; the runs share them.[/]");
+            }
 
             // The verified convolution path is chosen once per process; say which before the live display starts.
             TorchRuntime.EnsureInitialized();

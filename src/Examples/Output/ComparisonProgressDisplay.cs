@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.ML.WeightInit.Experiments;
 using Spectre.Console;
@@ -7,7 +8,8 @@ namespace Microsoft.ML.WeightInit.Examples.Output
 {
     /// <summary>
     /// A Spectre.Console progress bar per comparison run (initializer, seed) showing epoch, step, loss and images/s,
-    /// and how the run ended; without a live console, one line per finished epoch and per finished run.
+    /// and how the run ended, one bar per run in progress when several train at once; without a live console, one line
+    /// per finished epoch and per finished run. The comparison serializes its reports, so the callbacks never overlap.
     /// </summary>
     public static class ComparisonProgressDisplay
     {
@@ -35,21 +37,21 @@ namespace Microsoft.ML.WeightInit.Examples.Output
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .Start(context =>
                 {
-                    ProgressTask? task = null;
-                    string current = string.Empty;
+                    // One task per active run, keyed by run index: with --concurrent several train at once.
+                    var active = new Dictionary<int, (ProgressTask Task, string Label)>();
                     result = compare(new SynchronousProgress(p =>
                     {
                         string label = Markup.Escape($"[{p.RunIndex + 1}/{p.RunCount}] {p.Initializer} seed {p.Seed}");
                         if (p.Training is null && p.Finished is null)
                         {
-                            current = label;
-                            task = context.AddTask(label, maxValue: 1);
+                            active[p.RunIndex] = (context.AddTask(label, maxValue: 1), label);
                             return;
                         }
-                        if (task is null)
+                        if (!active.TryGetValue(p.RunIndex, out var entry))
                         {
                             return;
                         }
+                        var task = entry.Task;
                         if (p.Training is { } t)
                         {
                             task.MaxValue = (double)t.StepsPerEpoch * t.NumberOfEpochs;
@@ -66,12 +68,13 @@ namespace Microsoft.ML.WeightInit.Examples.Output
                             task.Description = $"{label}: [{color}]{Markup.Escape(Outcome(run))}[/]";
                             task.Value = task.MaxValue;
                             task.StopTask();
+                            active.Remove(p.RunIndex);
                         }
                     }));
-                    if (task is { IsFinished: false })
+                    foreach (var (task, label) in active.Values)
                     {
-                        // Cancelled mid-run: that run is dropped from the results.
-                        task.Description = $"{current}: [yellow]cancelled (not in the results)[/]";
+                        // Cancelled (or stopped by a failure) mid-run: that run is dropped from the results.
+                        task.Description = $"{label}: [yellow]cancelled (not in the results)[/]";
                         task.StopTask();
                     }
                 });

@@ -57,6 +57,36 @@ namespace Microsoft.ML.WeightInit.Experiments
         /// <summary>When a run that trained every epoch counts as stuck. Default <see cref="LearningCriterion.Default"/>.</summary>
         public LearningCriterion LearningCriterion { get; init; } = LearningCriterion.Default;
 
+        /// <summary>
+        /// Runs trained at once, each on a thread of its own taking the next planned run: 0 (the default) = one per
+        /// core (<see cref="Environment.ProcessorCount"/>), 1 = one after another on the calling thread, N &gt; 1 = at
+        /// most N; never more than the planned runs (initializers × seeds). With more than one at once, each run's
+        /// <see cref="InitCnnTrainer.Options.NumberOfThreads"/> is max(1, cores / runs at once) unless
+        /// <see cref="TrainerOptions"/> pins it (&gt; 0), which is kept (the log says so when threads × runs exceed
+        /// the cores). Results stay in planned order, and progress is then reported from the worker threads, one
+        /// report at a time (serialized). A run seeds its own generator, so with the same libtorch thread count its
+        /// result does not depend on this value (a different thread count may change the last bits of reductions).
+        /// Negative values make <see cref="ResolveInitializers"/> throw <see cref="ArgumentOutOfRangeException"/>.
+        /// </summary>
+        public int MaxConcurrentRuns { get; init; }
+
+        /// <summary>Runs trained at once for <paramref name="planned"/> runs: <see cref="MaxConcurrentRuns"/> (0 = the
+        /// cores) capped at the planned runs, at least 1.</summary>
+        /// <param name="planned">Runs planned.</param>
+        /// <returns>The effective concurrency.</returns>
+        internal int ConcurrencyFor(int planned) =>
+            Math.Max(1, Math.Min(MaxConcurrentRuns == 0 ? Environment.ProcessorCount : MaxConcurrentRuns, planned));
+
+        /// <summary>libtorch threads of each run when <paramref name="concurrency"/> runs train at once: null for one at a
+        /// time (<see cref="TrainerOptions"/> as given), else the pinned <see cref="InitCnnTrainer.Options.NumberOfThreads"/>
+        /// or max(1, cores / <paramref name="concurrency"/>).</summary>
+        /// <param name="concurrency">Runs at once (<see cref="ConcurrencyFor"/>).</param>
+        /// <returns>The count, or null.</returns>
+        internal int? ThreadsPerRun(int concurrency) =>
+            concurrency <= 1 ? null
+            : TrainerOptions.NumberOfThreads > 0 ? TrainerOptions.NumberOfThreads
+            : Math.Max(1, Environment.ProcessorCount / concurrency);
+
         /// <summary>The trainer's options of one run: <see cref="TrainerOptions"/> with the run's seed and initializers.</summary>
         /// <param name="seed">The run's seed.</param>
         /// <param name="weight">The run's weight initializer.</param>
@@ -79,7 +109,8 @@ namespace Microsoft.ML.WeightInit.Experiments
         /// <exception cref="FormatException">An initializer text does not parse (the message names it and lists the
         /// known schemes).</exception>
         /// <exception cref="ArgumentException">No initializer or seed, a repeated label or seed, or a value out of range
-        /// (epochs, batch sizes, learning rate, momentum, threads, normalization).</exception>
+        /// (epochs, batch sizes, learning rate, momentum, threads, normalization, a negative
+        /// <see cref="MaxConcurrentRuns"/>).</exception>
         public IReadOnlyList<(string Label, IWeightInitializer Weight, IWeightInitializer Bias)> ResolveInitializers()
         {
             if (Initializers is null || Initializers.Count == 0)
@@ -118,6 +149,11 @@ namespace Microsoft.ML.WeightInit.Experiments
             if (LossWindow < 1)
             {
                 throw new ArgumentOutOfRangeException(nameof(LossWindow), LossWindow, "LossWindow must be at least 1 batch.");
+            }
+            if (MaxConcurrentRuns < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MaxConcurrentRuns), MaxConcurrentRuns,
+                    "MaxConcurrentRuns must be 0 (one run per core), 1 (one after another) or more.");
             }
             var bias = WeightInitializer.Parse(BiasInitializer);
             return labels.Select(label =>

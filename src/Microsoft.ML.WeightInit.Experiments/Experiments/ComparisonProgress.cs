@@ -3,7 +3,8 @@ using Microsoft.ML.WeightInit.Training;
 namespace Microsoft.ML.WeightInit.Experiments
 {
     /// <summary>
-    /// Progress of a comparison, reported synchronously on the training thread: once when a run starts (both
+    /// Progress of a comparison, reported synchronously on the run's training thread (the worker threads, one report
+    /// at a time, when several runs train at once): once when a run starts (both
     /// <see cref="Training"/> and <see cref="Finished"/> null), after every batch (<see cref="Training"/> set) and
     /// when a run ends (<see cref="Finished"/> set).
     /// </summary>

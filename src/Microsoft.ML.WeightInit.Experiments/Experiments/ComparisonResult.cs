@@ -6,13 +6,15 @@ namespace Microsoft.ML.WeightInit.Experiments
     /// <summary>Everything a comparison trained: one <see cref="RunResult"/> per finished (initializer, seed) run.</summary>
     /// <param name="Options">The options it ran with.</param>
     /// <param name="Initializers">Column labels, in the order given.</param>
-    /// <param name="Runs">The finished runs, in the order they ran (seed by seed, then initializer by initializer).</param>
+    /// <param name="Runs">The finished runs, in planned order (seed by seed, then initializer by initializer), whatever
+    /// order they finished in when several trained at once.</param>
     /// <param name="PlannedRuns">Initializers × seeds.</param>
-    /// <param name="IsComplete">False when the comparison was cancelled before every run finished: the run in progress
-    /// was dropped and <see cref="Runs"/> holds the runs finished before.</param>
+    /// <param name="IsComplete">False when the comparison was cancelled before every run finished: the runs in progress
+    /// were dropped and <see cref="Runs"/> holds the runs finished before.</param>
     /// <param name="TestSet">The test set's no-learning floors (majority share, class-prior cross-entropy).</param>
     /// <param name="TrainCount">Training images.</param>
-    /// <param name="Seconds">Wall-clock time of the whole comparison, data loading excluded, in seconds.</param>
+    /// <param name="Seconds">Wall-clock time of the whole comparison, data loading excluded, in seconds (not the sum of
+    /// the runs' times when several trained at once).</param>
     public sealed record ComparisonResult(
         ComparisonOptions Options,
         IReadOnlyList<string> Initializers,

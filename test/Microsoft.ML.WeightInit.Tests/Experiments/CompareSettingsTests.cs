@@ -31,6 +31,7 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
             Assert.AreEqual(10, settings.Initializers.Count);
             Assert.AreEqual(5, settings.Epochs);
             CollectionAssert.AreEqual(new long[] { 1 }, settings.SeedList.ToArray());
+            Assert.AreEqual(0, settings.Concurrent, "one run per core");
             Assert.IsTrue(settings.Validate().Successful, settings.Validate().Message);
         }
 
@@ -56,6 +57,8 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
             StringAssert.Contains(Error(new CompareCommand.Settings { Epochs = 0 }), "--epochs");
             StringAssert.Contains(Error(new CompareCommand.Settings { Threads = -1 }), "--threads");
             StringAssert.Contains(Error(new CompareCommand.Settings { TrainRows = -1 }), "--train-rows");
+            StringAssert.Contains(Error(new CompareCommand.Settings { Concurrent = -1 }), "--concurrent must be 0 (one run per core), 1 (one after another) or more; got -1.");
+            Assert.AreEqual("accepted", Error(new CompareCommand.Settings { Concurrent = 3 }));
             StringAssert.Contains(Error(new CompareCommand.Settings { DataDirectory = "/no/such/mnist/dir" }), "/no/such/mnist/dir");
             // The same checks, from the same class, in train.
             StringAssert.Contains(new TrainCommand.Settings { LearningRate = -1 }.Validate().Message, "--lr");

@@ -94,7 +94,8 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
         public void Cancellation_StopsBetweenBatches_AndKeepsTheFinishedRuns()
         {
             using var cancellation = new CancellationTokenSource();
-            var options = new ComparisonOptions { Initializers = new[] { "pytorch_default", "xavier_uniform", "zeros" }, TrainerOptions = { NumberOfEpochs = 1 } };
+            // One after another: the run in progress when cancelled is run 1 (ConcurrentComparisonTests cancels two at once).
+            var options = new ComparisonOptions { Initializers = new[] { "pytorch_default", "xavier_uniform", "zeros" }, MaxConcurrentRuns = 1, TrainerOptions = { NumberOfEpochs = 1 } };
             var progress = new Reporter(p =>
             {
                 if (p.RunIndex == 1 && p.Training?.Step == 2)

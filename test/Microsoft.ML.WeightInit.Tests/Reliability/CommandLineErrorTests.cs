@@ -41,6 +41,7 @@ namespace Microsoft.ML.WeightInit.Tests.Reliability
         [DataRow(new[] { "sweep", "--save-model", "/tmp" }, "Error: --save-model '/tmp' is a directory", DisplayName = "sweep --save-model directory")]
         [DataRow(new[] { "sweep", "--seeds", "1,,2" }, "Error: --seeds '1,,2': '' is not an integer", DisplayName = "sweep --seeds 1,,2")]
         [DataRow(new[] { "compare", "--seeds", "1,,2" }, "Error: --seeds must be integers", DisplayName = "compare --seeds 1,,2")]
+        [DataRow(new[] { "compare", "--concurrent", "-1" }, "Error: --concurrent must be 0 (one run per core)", DisplayName = "compare --concurrent -1")]
         [DataRow(new[] { "--threads", "100000" }, "Error: --threads must be 0 (one per core) to", DisplayName = "--threads 100000")]
         [DataRow(new[] { "sweep", "--threads", "100000" }, "Error: --threads must be 0 (one per core) to", DisplayName = "sweep --threads 100000")]
         [DataRow(new[] { "--init", "zeros", "--plan", "weight=ones" }, "Error: --plan gives the whole initialization", DisplayName = "--init with --plan")]
