@@ -18,16 +18,17 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
     {
         /// <summary>Trains for <paramref name="steps"/> batches (all of one epoch by default); returns images seen.
         /// <paramref name="fused"/>: conv1 + ReLU + max-pool by the fused kernel (as InitCnn runs when it passed its check).
-        /// <paramref name="parts"/> &gt; 1: each batch split into that many contiguous parts, each part's forward and
-        /// backward on its own thread with libtorch at 1 thread there, the parts' gradients accumulated into the
+        /// <paramref name="parts"/> &gt; 1: each batch split into that many contiguous parts taken by
+        /// <paramref name="workers"/> threads (default: one per part), each part's forward and backward with libtorch at
+        /// 1 thread on the thread that takes it, the parts' gradients accumulated into the
         /// parameters' <c>.grad</c> by libtorch's autograd (the plain way a user would write data parallelism), then one
         /// SGD step. The calling thread's libtorch thread count is restored at the end.</summary>
-        public static long Train(TensorDataset data, ConvolutionPath path, int batchSize = 64, long steps = long.MaxValue, bool fused = false, int parts = 1)
+        public static long Train(TensorDataset data, ConvolutionPath path, int batchSize = 64, long steps = long.MaxValue, bool fused = false, int parts = 1, int workers = 0)
         {
             int threads = get_num_threads();
             try
             {
-                return TrainLoop(data, path, batchSize, steps, fused, parts);
+                return TrainLoop(data, path, batchSize, steps, fused, parts, workers > 0 ? workers : parts);
             }
             finally
             {
@@ -35,14 +36,14 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             }
         }
 
-        private static long TrainLoop(TensorDataset data, ConvolutionPath path, int batchSize, long steps, bool fused, int parts)
+        private static long TrainLoop(TensorDataset data, ConvolutionPath path, int batchSize, long steps, bool fused, int parts, int workers)
         {
             using var net = new MnistCnn(data.Shape, path) { FusedConv1ReluPool = fused };
             using var generator = new Generator(1);
             NetworkInitializer.Initialize(net.Layers, generator, InitializerPlan.PyTorchDefault);
             using var optimizer = optim.SGD(net.parameters(), 0.01, 0.5);
             using var order = randperm(data.Count, generator: generator);
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = parts };
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers };
             long seen = 0;
             for (long start = 0, step = 0; start < data.Count && step < steps; start += batchSize, step++)
             {

@@ -22,7 +22,8 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
 
         /// <summary>Runs the probe; <paramref name="threads"/> 0 is the default (NumberOfThreads = 0);
         /// <paramref name="oneGraph"/>: every batch one graph on libtorch's threads (SplitBatchAcrossThreads off).</summary>
-        public static string Probe(int threads, double maxSeconds, bool oneGraph = false)
+        /// <param name="partsPerThread">Parts per worker of a split batch; 0 for the library's default.</param>
+        public static string Probe(int threads, double maxSeconds, bool oneGraph = false, int partsPerThread = 0)
         {
             var ml = new MLContext(seed: 0);
             var keys = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue);
@@ -55,6 +56,10 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                 }
             });
             var settings = new TrainingSettings { NumberOfEpochs = 1, NumberOfThreads = threads, SplitBatchAcrossThreads = !oneGraph };
+            if (partsPerThread > 0)
+            {
+                settings = settings with { SplitPartsPerThread = partsPerThread };
+            }
             try
             {
                 TrainingLoop.Run(train, null, settings, progress, cancellation: stop.Token).Network.Dispose();

@@ -8,7 +8,7 @@ using Microsoft.ML.WeightInit.PerformanceTests;
 //   (any command) --train-rows N             keep only the first N training rows (a quick smoke run, not figures)
 //   memory-probe --epochs N [--data DIR]     (child process of the headline run) fit and print memory per epoch
 //   bdn [BenchmarkDotNet arguments]          run benchmarks selectively with BenchmarkDotNet's own switcher
-//   contention-probe [--threads N] [--seconds S] [--one-graph]   (child process of eng/perf.sh's contention table) one measurement
+//   contention-probe [--threads N] [--seconds S] [--one-graph] [--parts-per-thread K]   (child process of eng/perf.sh's contention table) one measurement
 //   contention-table RAW                     format the probes' lines (load configuration train/s score/s threads)
 //   probes [--data DIR]                      quick look: per-layer rates and the IDataView → tensors load
 //   op-profile [--data DIR] [--rounds N] [--threads N] [--batch N]   per-op table of one training step, libtorch conv1 vs
@@ -16,7 +16,7 @@ using Microsoft.ML.WeightInit.PerformanceTests;
 //   scaling [--data DIR] [--iterations N]    fit time per image vs rows, 1 vs 2 threads, peak RSS of a 5-epoch fit
 //   curves [--data DIR] [--seeds 1,2,3] [--epochs N] [--rows N]   accuracy per epoch, libtorch conv1 vs fused, per seed
 //   lockstep [--data DIR] [--candidates K] [--steps N] [--rounds R] [--threads N]   K nets on the same batches: separate vs stacked
-//   train-steps [--data DIR] [--steps N] [--fused true|false] [--threads N] [--parts P | --independent K]
+//   train-steps [--data DIR] [--steps N] [--fused true|false] [--threads N] [--parts P [--workers W] | --independent K]
 //                                            bare-loop steps to profile with Linux perf; --parts P: each batch split
 //                                            across P threads (1 libtorch thread each); --independent K: K fits at once
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -31,7 +31,8 @@ switch (args.FirstOrDefault())
         Console.WriteLine(Contention.Probe(
             int.Parse(Option("--threads") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
             double.Parse(Option("--seconds") ?? "6", System.Globalization.CultureInfo.InvariantCulture),
-            oneGraph: args.Contains("--one-graph")));
+            oneGraph: args.Contains("--one-graph"),
+            partsPerThread: int.Parse(Option("--parts-per-thread") ?? "0", System.Globalization.CultureInfo.InvariantCulture)));
         return 0;
     case "contention-table":
         Console.Write(ContentionTable.Format(args[1]));
@@ -75,9 +76,10 @@ switch (args.FirstOrDefault())
         var stepPath = Microsoft.ML.WeightInit.Networks.ConvolutionPathSelector.Current.Path;
         long stepCount = long.Parse(Option("--steps") ?? "500", System.Globalization.CultureInfo.InvariantCulture);
         int parts = int.Parse(Option("--parts") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+        int stepWorkers = int.Parse(Option("--workers") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         long seen = Option("--independent") is { } independent
             ? BareLoop.TrainIndependent(PerfData.TrainTensors, stepPath, int.Parse(independent, System.Globalization.CultureInfo.InvariantCulture), stepCount, fused)
-            : BareLoop.Train(PerfData.TrainTensors, stepPath, steps: stepCount, fused: fused, parts: parts);
+            : BareLoop.Train(PerfData.TrainTensors, stepPath, steps: stepCount, fused: fused, parts: parts, workers: stepWorkers);
         Console.WriteLine(System.FormattableString.Invariant($"{seen} images in {stepWatch.Elapsed.TotalSeconds:F2} s ({seen / stepWatch.Elapsed.TotalSeconds:F0} images/s), fused conv1: {fused}, batch parts {parts}{(Option("--independent") is { } k ? $", {k} independent fits at 1 thread each" : "")}"));
         return 0;
     case "curves":

@@ -21,43 +21,52 @@ namespace Microsoft.ML.WeightInit.Training
         private readonly Thread[] _threads;
         private readonly ManualResetEventSlim[] _go;
         private readonly CountdownEvent _done;
-        private readonly ExceptionDispatchInfo?[] _errors;
+        private ExceptionDispatchInfo?[] _errors = Array.Empty<ExceptionDispatchInfo?>();
         private Action<int>? _work;
+        private int _parts;
+        private int _next;
         private volatile bool _stopping;
 
         /// <summary>Starts <paramref name="count"/> worker threads and waits until each has pinned libtorch to 1 thread.</summary>
         /// <param name="count">Workers (≥ 2).</param>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 2.</exception>
         public PartWorkers(int count)
         {
             if (count < 2)
             {
-                throw new ArgumentOutOfRangeException(nameof(count), count, "At least 2 parts are needed to split a batch.");
+                throw new ArgumentOutOfRangeException(nameof(count), count, "At least 2 workers are needed to split a batch.");
             }
             int callerThreads = get_num_threads();
             _go = new ManualResetEventSlim[count];
-            _errors = new ExceptionDispatchInfo?[count];
             _threads = new Thread[count];
             _done = new CountdownEvent(count);
             for (int i = 0; i < count; i++)
             {
                 _go[i] = new ManualResetEventSlim(false);
                 int part = i;
-                _threads[i] = new Thread(() => Loop(part)) { IsBackground = true, Name = $"WeightInit batch part {part}" };
+                _threads[i] = new Thread(() => Loop(part)) { IsBackground = true, Name = $"WeightInit batch worker {part}" };
                 _threads[i].Start();
             }
             _done.Wait();
             set_num_threads(callerThreads);
         }
 
-        /// <summary>Parts run at once.</summary>
+        /// <summary>Worker threads: parts run at once.</summary>
         public int Count => _threads.Length;
 
-        /// <summary>Runs <paramref name="work"/>(part) for every part on its worker and waits for all of them.</summary>
+        /// <summary>Runs <paramref name="work"/>(part) for parts 0 … <paramref name="parts"/> − 1 and waits for all of
+        /// them. The workers take the parts in order, each the next one not yet taken, so a worker slowed down by another
+        /// program on its core takes fewer; which worker ran a part changes nothing the caller sees.</summary>
+        /// <param name="parts">Parts (≥ 1).</param>
         /// <param name="work">The work of one part; it runs in no dispose scope of the caller's.</param>
-        /// <exception cref="Exception">The first failing part's exception (lowest part index), rethrown here.</exception>
-        public void Run(Action<int> work)
+        /// <exception cref="Exception">The failing part's exception (the lowest failing part index), rethrown here.</exception>
+        public void Run(int parts, Action<int> work)
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
+            ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+            _errors = new ExceptionDispatchInfo?[parts];
+            _parts = parts;
+            _next = -1;
             _work = work;
             _done.Reset();
             foreach (var go in _go)
@@ -66,13 +75,9 @@ namespace Microsoft.ML.WeightInit.Training
             }
             _done.Wait();
             _work = null;
-            for (int i = 0; i < _errors.Length; i++)
+            foreach (var error in _errors)
             {
-                if (_errors[i] is { } error)
-                {
-                    Array.Clear(_errors);
-                    error.Throw();
-                }
+                error?.Throw();
             }
         }
 
@@ -99,7 +104,7 @@ namespace Microsoft.ML.WeightInit.Training
             _done.Dispose();
         }
 
-        private void Loop(int part)
+        private void Loop(int worker)
         {
             // A thread's first libtorch call sets its count from the process-wide default (once per thread): made
             // here, before the pin, so that the creating thread's write-back of that default cannot undo the pin.
@@ -108,19 +113,25 @@ namespace Microsoft.ML.WeightInit.Training
             _done.Signal();
             while (true)
             {
-                _go[part].Wait();
-                _go[part].Reset();
+                _go[worker].Wait();
+                _go[worker].Reset();
                 if (_stopping)
                 {
                     return;
                 }
                 try
                 {
-                    _work!(part);
-                }
-                catch (Exception e)
-                {
-                    _errors[part] = ExceptionDispatchInfo.Capture(e);
+                    for (int item = Interlocked.Increment(ref _next); item < _parts; item = Interlocked.Increment(ref _next))
+                    {
+                        try
+                        {
+                            _work!(item);
+                        }
+                        catch (Exception e)
+                        {
+                            _errors[item] = ExceptionDispatchInfo.Capture(e);
+                        }
+                    }
                 }
                 finally
                 {

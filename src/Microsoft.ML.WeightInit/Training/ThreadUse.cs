@@ -25,11 +25,12 @@ namespace Microsoft.ML.WeightInit.Training
         }
 
         /// <summary>The log line of how a training step uses the threads.</summary>
-        /// <param name="parts">Parts per batch (1: not split).</param>
+        /// <param name="workers">Worker threads per batch (1: not split).</param>
+        /// <param name="parts">Parts per batch when split.</param>
         /// <param name="threads">libtorch's count on the training thread.</param>
         /// <param name="batchNorm">Whether the network has batch normalization (then never split).</param>
-        public static string DescribeSplit(int parts, int threads, bool batchNorm) => parts > 1
-            ? $"Batch split: {parts} parts per batch, each on its own thread with libtorch at 1 thread; gradients added in part order"
+        public static string DescribeSplit(int workers, int parts, int threads, bool batchNorm) => workers > 1
+            ? $"Batch split: {parts} parts per batch on {workers} worker threads with libtorch at 1 thread each; gradients added in part order"
             : $"Batch split: none, one graph per batch on {threads} libtorch thread(s){(batchNorm && threads > 1 ? " (batch normalization needs the whole batch)" : string.Empty)}";
 
         /// <summary>The log line: how many threads, who chose them, and how they wait.</summary>

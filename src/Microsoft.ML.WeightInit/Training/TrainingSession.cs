@@ -27,7 +27,7 @@ namespace Microsoft.ML.WeightInit.Training
         private readonly Action<string>? _log;
         private readonly Parameter[] _parameters;
         private ClassifierNetwork? _network;
-        private int _lastParts = -1;
+        private int _lastWorkers = -1;
 
         private TrainingSession(TensorDataset train, TensorDataset? validation, TrainingSettings settings, ClassifierNetwork network,
             Generator generator, Action<string>? log)
@@ -129,16 +129,16 @@ namespace Microsoft.ML.WeightInit.Training
             int steps = (int)((n + Settings.BatchSize - 1) / Settings.BatchSize);
             // libtorch's thread count is per thread: pinned again on the thread that runs this epoch.
             int threads = ThreadUse.Apply(Settings.NumberOfThreads);
-            int parts = PartsPerBatch(net, threads);
-            if (epoch == 1 || parts != _lastParts)
+            int workerCount = WorkersPerBatch(net, threads);
+            if (epoch == 1 || workerCount != _lastWorkers)
             {
-                _log?.Invoke(ThreadUse.DescribeSplit(parts, threads, net.Norms.Count > 0));
-                _lastParts = parts;
+                _log?.Invoke(ThreadUse.DescribeSplit(workerCount, workerCount * Settings.SplitPartsPerThread, threads, net.Norms.Count > 0));
+                _lastWorkers = workerCount;
             }
             net.train();
             var watch = Stopwatch.StartNew();
             double lossSum = 0, lastLoss = double.NaN;
-            using (var workers = parts > 1 ? new PartWorkers(parts) : null)
+            using (var workers = workerCount > 1 ? new PartWorkers(workerCount) : null)
             using (var order = randperm(n, generator: _generator))
             {
                 for (int step = 1; step <= steps; step++)
@@ -222,32 +222,29 @@ namespace Microsoft.ML.WeightInit.Training
             return F.nll_loss(net.forward(_train.Features.narrow(0, 0, size)), _train.Labels.narrow(0, 0, size)).item<float>();
         }
 
-        /// <summary>How many parts each training batch is split into: one per libtorch thread of the epoch when
+        /// <summary>Worker threads that share each training batch: one per libtorch thread of the epoch when
         /// <see cref="TrainingSettings.SplitBatchAcrossThreads"/> is on and the network has no batch normalization
-        /// (whose batch statistics would then be a part's, not the batch's); else 1.</summary>
-        private int PartsPerBatch(ClassifierNetwork net, int threads) =>
+        /// (whose batch statistics would then be a part's, not the batch's); else 1 (one graph per batch).</summary>
+        private int WorkersPerBatch(ClassifierNetwork net, int threads) =>
             Settings.SplitBatchAcrossThreads && threads > 1 && net.Norms.Count == 0 ? threads : 1;
 
-        /// <summary>One SGD step with the batch split into contiguous parts, each part's forward and backward on its
-        /// own worker (libtorch at 1 thread there). Each part's loss is its NLL sum divided by the batch's size, so the
-        /// parts' gradients add up to the whole batch's mean-loss gradient; they are added in part order on this
-        /// thread, so the step does not depend on which part finished first.</summary>
+        /// <summary>One SGD step with the batch split into <see cref="TrainingSettings.SplitPartsPerThread"/> contiguous
+        /// parts per worker, each part's forward and backward on whichever worker takes it next (libtorch at 1 thread
+        /// there). Each part's loss is its NLL sum divided by the batch's size, so the parts' gradients add up to the
+        /// whole batch's mean-loss gradient; they are added in part order on this thread, so the step depends neither on
+        /// which worker ran a part nor on which finished first.</summary>
         private double SplitStep(ClassifierNetwork net, PartWorkers workers, Tensor order, long start, long size)
         {
             using var scope = NewDisposeScope();
             var index = order.narrow(0, start, size);
-            int parts = (int)Math.Min(workers.Count, size);
+            int parts = (int)Math.Min((long)workers.Count * Settings.SplitPartsPerThread, size);
             var grads = new Tensor[parts][];
             var losses = new double[parts];
             double scale = 1.0 / size;
             try
             {
-                workers.Run(p =>
+                workers.Run(parts, p =>
                 {
-                    if (p >= parts)
-                    {
-                        return;
-                    }
                     long lo = size * p / parts, hi = size * (p + 1) / parts;
                     using var partScope = NewDisposeScope();
                     var part = index.narrow(0, lo, hi - lo);

@@ -41,19 +41,19 @@ namespace Microsoft.ML.WeightInit.Tests.Training
             // One epoch of one 64-image step: afterwards .grad holds the step's gradient at the initial weights (the
             // optimizer does not clear it). A mean over the batch does not depend on the shuffled order.
             using var batch = Subset(64);
-            foreach (int threads in new[] { 2, 3 })
+            foreach (var (threads, perThread) in new[] { (2, 1), (2, 2), (3, 3) })
             {
                 var log = new List<string>();
-                var settings = new TrainingSettings { NumberOfEpochs = 1, BatchSize = 64, NumberOfThreads = threads, LearningRate = 1e-3 };
+                var settings = new TrainingSettings { NumberOfEpochs = 1, BatchSize = 64, NumberOfThreads = threads, LearningRate = 1e-3, SplitPartsPerThread = perThread };
                 using var session = TrainingSession.Start(batch, null, settings, log.Add);
-                int parts = ThreadUse.Capped(threads);
-                if (parts < 2)
+                int workers = ThreadUse.Capped(threads);
+                if (workers < 2)
                 {
                     Assert.Inconclusive("Needs 2 cores: one core caps the threads at 1, and a batch is then not split.");
                 }
                 var initial = session.Network.parameters().Select(p => p.detach().to(ScalarType.Float64)).ToArray();
                 OnNewThread(() => session.RunEpoch());
-                Assert.IsTrue(log.Any(l => l.StartsWith($"Batch split: {parts} parts per batch", StringComparison.Ordinal)), string.Join("\n", log));
+                Assert.IsTrue(log.Any(l => l.StartsWith($"Batch split: {workers * perThread} parts per batch on {workers} worker threads", StringComparison.Ordinal)), string.Join("\n", log));
 
                 using var reference = NetworkArchitecture.MnistNet.Build(ImageShape.Mnist, ConvolutionPath.Im2Col);
                 reference.to(ScalarType.Float64);
@@ -69,7 +69,7 @@ namespace Microsoft.ML.WeightInit.Tests.Training
                 {
                     Assert.IsNotNull(p32.grad, $"{name} has a gradient after the split step");
                     double error = ConvolutionCheck.RelativeError(p32.grad!, p64.grad!);
-                    Assert.IsTrue(error <= 1e-4, $"{threads} threads: gradient of {name}: relative error {error:E2} against float64");
+                    Assert.IsTrue(error <= 1e-4, $"{threads} threads, {perThread} parts each: gradient of {name}: relative error {error:E2} against float64");
                 }
                 foreach (var t in initial)
                 {
@@ -160,10 +160,10 @@ namespace Microsoft.ML.WeightInit.Tests.Training
         }
 
         [TestMethod]
-        public void PartWorkers_RethrowThePartsException_AndStayUsable()
+        public void PartWorkers_RunEveryPartOnce_RethrowThePartsException_AndStayUsable()
         {
             using var workers = new PartWorkers(2);
-            var error = Assert.ThrowsExactly<InvalidOperationException>(() => workers.Run(p =>
+            var error = Assert.ThrowsExactly<InvalidOperationException>(() => workers.Run(4, p =>
             {
                 if (p == 1)
                 {
@@ -171,10 +171,25 @@ namespace Microsoft.ML.WeightInit.Tests.Training
                 }
             }));
             Assert.AreEqual("part 1 failed", error.Message);
-            var threads = new int[2];
-            workers.Run(p => threads[p] = get_num_threads());
-            CollectionAssert.AreEqual(new[] { 1, 1 }, threads, "every worker runs libtorch at 1 thread");
+            foreach (int parts in new[] { 1, 2, 7 })
+            {
+                var runs = new int[parts];
+                var threads = new int[parts];
+                var names = new string?[parts];
+                workers.Run(parts, p =>
+                {
+                    Interlocked.Increment(ref runs[p]);
+                    threads[p] = get_num_threads();
+                    names[p] = Thread.CurrentThread.Name;
+                });
+                CollectionAssert.AreEqual(Enumerable.Repeat(1, parts).ToArray(), runs, $"{parts} parts: each runs once");
+                CollectionAssert.AreEqual(Enumerable.Repeat(1, parts).ToArray(), threads, "every worker runs libtorch at 1 thread");
+                Assert.IsTrue(names.All(n => n is not null && n.StartsWith("WeightInit batch worker", StringComparison.Ordinal)), "parts run on the workers");
+            }
             Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PartWorkers(1));
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => workers.Run(0, _ => { }));
+            var bad = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainingSettings { SplitPartsPerThread = 0 }.Validate());
+            Assert.AreEqual(nameof(TrainingSettings.SplitPartsPerThread), bad.ParamName);
         }
 
         private static TensorDataset Subset(long count) =>
