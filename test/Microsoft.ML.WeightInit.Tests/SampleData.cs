@@ -19,6 +19,13 @@ namespace Microsoft.ML.WeightInit.Tests
             return (keys.Transform(train), keys.Transform(test));
         }
 
+        /// <summary>The first <paramref name="trainRows"/> training and <paramref name="testRows"/> test rows, keyed.</summary>
+        public static (IDataView Train, IDataView Test) KeyedHead(MLContext mlContext, int trainRows, int testRows)
+        {
+            var (train, test) = Keyed(mlContext);
+            return (mlContext.Data.TakeRows(train, trainRows), mlContext.Data.TakeRows(test, testRows));
+        }
+
         public static TensorDataset Tensors(MnistSplit split)
         {
             var mlContext = new MLContext(seed: 0);

@@ -16,18 +16,9 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
     [TestClass]
     public sealed class InitializerComparisonTests
     {
-        private static MLContext s_mlContext = null!;
-        private static IDataView s_train = null!;
-        private static IDataView s_test = null!;
-
-        [ClassInitialize]
-        public static void Load(TestContext _)
-        {
-            s_mlContext = new MLContext(seed: 0);
-            var (train, test) = SampleData.Keyed(s_mlContext);
-            s_train = s_mlContext.Data.TakeRows(train, 512);
-            s_test = s_mlContext.Data.TakeRows(test, 300);
-        }
+        private static MLContext s_mlContext => ComparisonSample.MLContext;
+        private static IDataView s_train => ComparisonSample.Train;
+        private static IDataView s_test => ComparisonSample.Test;
 
         [TestMethod]
         public void Comparison_RunsEveryInitializerAndSeed_WithTheArticlesBiasProtocol()

@@ -52,7 +52,7 @@ namespace Microsoft.ML.WeightInit.Tests.Training
                     Assert.Inconclusive("Needs 2 cores: one core caps the threads at 1, and a batch is then not split.");
                 }
                 var initial = session.Network.parameters().Select(p => p.detach().to(ScalarType.Float64)).ToArray();
-                OnNewThread(() => session.RunEpoch());
+                NewThread.Run(() => session.RunEpoch());
                 Assert.IsTrue(log.Any(l => l.StartsWith($"Batch split: {workers * perThread} parts per batch on {workers} worker threads", StringComparison.Ordinal)), string.Join("\n", log));
 
                 using var reference = NetworkArchitecture.MnistNet.Build(ImageShape.Mnist, ConvolutionPath.Im2Col);
@@ -81,7 +81,7 @@ namespace Microsoft.ML.WeightInit.Tests.Training
         [TestMethod]
         public void SplitFit_IsDeterministic_AndCloseToTheOneGraphFit()
         {
-            float[][] Fit(bool split) => OnNewThread(() =>
+            float[][] Fit(bool split) => NewThread.Run(() =>
             {
                 using var session = TrainingSession.Start(s_train, null,
                     new TrainingSettings { NumberOfEpochs = 2, NumberOfThreads = 2, SplitBatchAcrossThreads = split }, null);
@@ -124,7 +124,7 @@ namespace Microsoft.ML.WeightInit.Tests.Training
                 var log = new List<string>();
                 using var data = Subset(128);
                 using var session = TrainingSession.Start(data, null, settings, log.Add);
-                OnNewThread(() => session.RunEpoch());
+                NewThread.Run(() => session.RunEpoch());
                 var line = log.Single(l => l.StartsWith("Batch split:", StringComparison.Ordinal));
                 StringAssert.StartsWith(line, "Batch split: none, one graph per batch");
                 StringAssert.Contains(line, expected);
@@ -138,9 +138,9 @@ namespace Microsoft.ML.WeightInit.Tests.Training
             {
                 Assert.Inconclusive("Needs 2 cores.");
             }
-            int freshBefore = OnNewThread(get_num_threads);
+            int freshBefore = NewThread.Run(get_num_threads);
             var counts = new long[4];
-            int after = OnNewThread(() =>
+            int after = NewThread.Run(() =>
             {
                 set_num_threads(2);
                 using var session = TrainingSession.Start(s_train, null, new TrainingSettings { NumberOfEpochs = 4 }, null);
@@ -152,7 +152,7 @@ namespace Microsoft.ML.WeightInit.Tests.Training
                 return get_num_threads();
             });
             Assert.AreEqual(2, after, "the training thread's own count");
-            Assert.AreEqual(freshBefore, OnNewThread(get_num_threads), "the count a new thread starts with (the workers pinned 1 on theirs)");
+            Assert.AreEqual(freshBefore, NewThread.Run(get_num_threads), "the count a new thread starts with (the workers pinned 1 on theirs)");
             for (int epoch = 1; epoch < 4; epoch++)
             {
                 Assert.AreEqual(counts[0], counts[epoch], $"live tensors at the end of each epoch: {string.Join(", ", counts)}");
@@ -194,29 +194,5 @@ namespace Microsoft.ML.WeightInit.Tests.Training
 
         private static TensorDataset Subset(long count) =>
             TensorDataset.FromDataView(s_mlContext.Data.TakeRows(s_view, count), SampleData.Columns, ImageShape.Mnist, 0.1307, 0.3081);
-
-        private static T OnNewThread<T>(Func<T> work)
-        {
-            T result = default!;
-            Exception? error = null;
-            var thread = new Thread(() =>
-            {
-                try
-                {
-                    result = work();
-                }
-                catch (Exception e)
-                {
-                    error = e;
-                }
-            });
-            thread.Start();
-            thread.Join();
-            if (error is not null)
-            {
-                throw new AggregateException(error);
-            }
-            return result;
-        }
     }
 }

@@ -48,7 +48,7 @@ namespace Microsoft.ML.WeightInit.Tests.Training
                 // Started on this thread, trained on another whose libtorch count is the other one: libtorch keeps the
                 // count per thread, so a pin made only at start would not hold there.
                 using var session = TrainingSession.Start(s_train, null, new TrainingSettings { NumberOfEpochs = 2, NumberOfThreads = n }, log.Add);
-                var (recorded, after) = OnNewThread(() =>
+                var (recorded, after) = NewThread.Run(() =>
                 {
                     torch.set_num_threads(other);
                     session.RunEpoch();
@@ -67,7 +67,7 @@ namespace Microsoft.ML.WeightInit.Tests.Training
         {
             var log = new List<string>();
             int cores = Environment.ProcessorCount;
-            var history = OnNewThread(() => TrainingLoop.Run(s_train, null, new TrainingSettings { NumberOfEpochs = 1, NumberOfThreads = cores + 3 }, log: log.Add))
+            var history = NewThread.Run(() => TrainingLoop.Run(s_train, null, new TrainingSettings { NumberOfEpochs = 1, NumberOfThreads = cores + 3 }, log: log.Add))
                 .History;
             Assert.AreEqual(cores, history.Single().NumberOfThreads);
             Assert.IsTrue(log.Any(l => l.Contains($"NumberOfThreads {cores + 3} capped at {cores}", StringComparison.Ordinal)), string.Join("\n", log));
@@ -79,7 +79,7 @@ namespace Microsoft.ML.WeightInit.Tests.Training
             foreach (int running in new[] { 1, Environment.ProcessorCount })
             {
                 var log = new List<string>();
-                var outcome = OnNewThread(() =>
+                var outcome = NewThread.Run(() =>
                 {
                     torch.set_num_threads(running);
                     return TrainingLoop.Run(s_train, null, new TrainingSettings { NumberOfEpochs = 1 }, log: log.Add);
@@ -95,7 +95,7 @@ namespace Microsoft.ML.WeightInit.Tests.Training
         public void InitialWeights_DoNotDependOnTheThreadCount()
         {
             // Initialization draws from a seeded generator: the thread count must not change a bit of it.
-            float[][] Initial(int threads) => OnNewThread(() =>
+            float[][] Initial(int threads) => NewThread.Run(() =>
             {
                 using var session = TrainingSession.Start(s_train, null, new TrainingSettings { NumberOfThreads = threads }, null);
                 return session.Network.parameters().Select(p => p.data<float>().ToArray()).ToArray();
@@ -121,32 +121,6 @@ namespace Microsoft.ML.WeightInit.Tests.Training
             var loaded = ((IEnumerable<ITransformer>)mlContext.Model.LoadInitCnn(zip, out _)).OfType<InitCnnTransformer>().Single();
             CollectionAssert.AreEqual(original.Select(e => e.NumberOfThreads).ToArray(), loaded.Model.History.Select(e => e.NumberOfThreads).ToArray());
             CollectionAssert.AreEqual(original.ToArray(), loaded.Model.History.ToArray());
-        }
-
-        /// <summary>Runs <paramref name="work"/> on a new thread (libtorch's thread count is per thread, so the test
-        /// thread's count stays as it was).</summary>
-        private static T OnNewThread<T>(Func<T> work)
-        {
-            T result = default!;
-            Exception? error = null;
-            var thread = new Thread(() =>
-            {
-                try
-                {
-                    result = work();
-                }
-                catch (Exception e)
-                {
-                    error = e;
-                }
-            });
-            thread.Start();
-            thread.Join();
-            if (error is not null)
-            {
-                throw new AggregateException(error);
-            }
-            return result;
         }
     }
 }
