@@ -68,7 +68,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
 
             /// <summary>Runs trained at once (<see cref="ComparisonOptions.MaxConcurrentRuns"/>).</summary>
             [CommandOption("--concurrent <N>")]
-            [Description("Runs trained at once, each on its own thread with cores / N libtorch threads (unless --threads pins them): 0 = one per core, 1 = one after another. On 2 cores two 1-thread runs train faster together than one 2-thread run. Results do not depend on it at equal --threads. Default: 0.")]
+            [Description("Runs trained at once, each on its own thread with cores / N libtorch threads (unless --threads pins them): 0 = one per core, 1 = one after another. On 2 cores two 1-thread runs train faster together than one 2-thread run. Results do not depend on it at equal libtorch threads per run (pin --threads to keep them equal). Default: 0.")]
             public int Concurrent { get; init; }
 
             /// <summary>Output directory.</summary>

@@ -70,7 +70,7 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             try
             {
                 Directory.CreateDirectory(directory);
-                string probe = Path.Combine(directory, $".write-check-{Guid.NewGuid():N}");
+                string probe = Path.Combine(directory, $"{Output.Comparison.ReportDirectory.WriteCheckPrefix}{Guid.NewGuid():N}");
                 using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
                 {
                 }

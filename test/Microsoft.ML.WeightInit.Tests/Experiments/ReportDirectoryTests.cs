@@ -64,6 +64,25 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
         }
 
         [TestMethod]
+        public void TheLockAndWriteProbe_OfARunKilledAfterTheSwap_DoNotBlockTheNextWrite_ButOtherFilesDo()
+        {
+            string reports = Path.Combine(_parent, "compare");
+            ReportDirectory.Replace(reports, ComparisonReportFiles.Names, d => WriteSet(d, "run 1"));
+            // Killed between the swap and the lock's deletion, or inside the output check.
+            File.WriteAllText(Path.Combine(reports, ".lock"), "");
+            File.WriteAllText(Path.Combine(reports, $".write-check-{Guid.NewGuid():N}"), "");
+
+            ReportDirectory.Replace(reports, ComparisonReportFiles.Names, d => WriteSet(d, "run 2"));
+
+            CollectionAssert.AreEquivalent(ComparisonReportFiles.Names.ToArray(), Directory.GetFileSystemEntries(reports).Select(Path.GetFileName).ToArray());
+            File.WriteAllText(Path.Combine(reports, ".lockx"), "");
+            File.WriteAllText(Path.Combine(reports, ".write-check-notours"), "");
+            var error = Assert.ThrowsExactly<IOException>(() => ReportDirectory.Replace(reports, ComparisonReportFiles.Names, d => WriteSet(d, "run 3")));
+            StringAssert.Contains(error.Message, ".lockx");
+            StringAssert.Contains(error.Message, ".write-check-notours");
+        }
+
+        [TestMethod]
         public void AStagingDirectoryOfAKilledRun_IsRemovedByTheNextWrite_AndAnotherNameKept()
         {
             string reports = Path.Combine(_parent, "compare");

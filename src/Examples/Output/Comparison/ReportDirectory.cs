@@ -18,6 +18,9 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
     {
         private const string LockName = ".lock";
 
+        /// <summary>Prefix of the output check's probe file (<c>OutputPaths</c>).</summary>
+        internal const string WriteCheckPrefix = ".write-check-";
+
         /// <summary>Entries of <paramref name="directory"/> that are not <paramref name="ownNames"/> (nor hidden
         /// temporaries): the directory holds more than the report set and cannot be replaced as a whole.</summary>
         /// <param name="directory">The report directory (missing: nothing foreign).</param>
@@ -30,9 +33,17 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                 return Array.Empty<string>();
             }
             return Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName)
-                .Where(n => !ownNames.Contains(n!) && !(n!.StartsWith('.') && n.EndsWith(".partial", StringComparison.Ordinal)))
+                .Where(n => !ownNames.Contains(n!) && !(n!.StartsWith('.') && n.EndsWith(".partial", StringComparison.Ordinal)) && !IsLeftoverOfOurs(n))
                 .Select(n => n!).OrderBy(n => n, StringComparer.Ordinal).ToList();
         }
+
+        /// <summary>Files a run killed at the wrong moment leaves inside the report directory: the set's lock (deleted
+        /// right after the set is in place) and the output check's probe (<c>.write-check-</c> + 32 hex digits, deleted on
+        /// close). They are replaced with the directory as a whole, so they do not make it foreign.</summary>
+        private static bool IsLeftoverOfOurs(string name) =>
+            name == LockName
+            || (name.StartsWith(WriteCheckPrefix, StringComparison.Ordinal) && name.Length == WriteCheckPrefix.Length + 32
+                && name[WriteCheckPrefix.Length..].All(c => char.IsAsciiDigit(c) || char.IsAsciiHexDigitLower(c)));
 
         /// <summary>Writes the set through <paramref name="write"/> (given the staging directory) and puts it in place of
         /// <paramref name="directory"/>.</summary>
