@@ -55,6 +55,9 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
 
             Assert.AreEqual(23, epochs.Count);   // 11 runs × 2 epochs + the diverged run's one
             CollectionAssert.AreEqual(CsvReport.Epochs(s_summary.Result).ToList(), epochs);
+            // The libtorch thread count of every epoch (it changes the last bits of the results) is in the file.
+            CollectionAssert.AreEqual(s_summary.Result.Runs.SelectMany(r => r.History.Select(h => h.NumberOfThreads)).ToList(), epochs.Select(e => e.NumberOfThreads).ToList());
+            Assert.IsTrue(epochs.Select(e => e.NumberOfThreads).Distinct().Count() > 1, "the fixture has epochs of different thread counts");
             Assert.AreEqual(8, summary.Count);
             var a2 = summary.Single(r => r.Initializer == "a" && r.Epoch == 2);
             Assert.AreEqual(s_summary.Loss[2, "a"].Mean, a2.LossMean);
@@ -80,6 +83,7 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
             Assert.AreEqual(s_summary.Loss[2, "a"].Std, cell.Std);
             Assert.AreEqual(3, cell.N);
             Assert.AreEqual(0.995, document.Runs.Single(r => r.Initializer == "a" && r.Seed == 3).Epochs[1].Accuracy);
+            CollectionAssert.AreEqual(new[] { 1, 2 }, document.Runs.Single(r => r.Initializer == "a" && r.Seed == 3).Epochs.Select(e => e.NumberOfThreads).ToArray(), "threads per epoch in the JSON");
             Assert.AreEqual(7, document.Runs.Single(r => r.Status == "diverged").DivergedStep);
             Assert.IsTrue(document.Differences.Single(d => d.Metric == ComparisonSummary.LossMetric).Significant);
             Assert.AreEqual(s_summary.Statement().Count, document.Statement.Count);

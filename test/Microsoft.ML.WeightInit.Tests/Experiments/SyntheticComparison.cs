@@ -16,7 +16,7 @@ namespace Microsoft.ML.WeightInit.Tests.Experiments
         public static RunResult Run(string initializer, long seed, double[] losses, double[] accuracies,
             RunStatus status = RunStatus.Learned, RunDivergence? divergence = null, EvaluationMetrics? evaluation = null)
         {
-            var history = losses.Select((l, i) => new EpochMetrics(i + 1, l * 1.1, l, accuracies[i], 10 + i, 6000 + i)).ToArray();
+            var history = losses.Select((l, i) => new EpochMetrics(i + 1, l * 1.1, l, accuracies[i], 10 + i, 6000 + i) { NumberOfThreads = 1 + i % 2 }).ToArray();
             return new RunResult(initializer, initializer + "(x=1)", "zeros", seed, status, history, divergence,
                 evaluation ?? (status == RunStatus.Diverged ? null
                     : new EvaluationMetrics(accuracies[^1], accuracies[^1] - 0.001, losses[^1] + 0.0001, 0.9)),

@@ -17,7 +17,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         /// <summary>A run's epoch.</summary>
         [CsvRecord]
         public sealed partial record EpochRow(string Initializer, string WeightInitializer, string BiasInitializer, long Seed, string Status,
-            int Epoch, double AverageLoss, double Accuracy, double TrainingLoss, double Seconds, double ImagesPerSecond);
+            int Epoch, double AverageLoss, double Accuracy, double TrainingLoss, double Seconds, double ImagesPerSecond, int NumberOfThreads);
 
         /// <summary>A summary cell pair (loss and accuracy) of one initializer and epoch.</summary>
         [CsvRecord]
@@ -33,7 +33,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
         /// <summary>Rows of every run's epochs.</summary>
         public static IEnumerable<EpochRow> Epochs(ComparisonResult result) =>
             result.Runs.SelectMany(r => r.History.Select(h => new EpochRow(r.Initializer, r.WeightInitializer, r.BiasInitializer, r.Seed,
-                Status(r), h.Epoch, h.ValidationLoss, h.ValidationAccuracy, h.TrainingLoss, h.Seconds, h.ImagesPerSecond)));
+                Status(r), h.Epoch, h.ValidationLoss, h.ValidationAccuracy, h.TrainingLoss, h.Seconds, h.ImagesPerSecond, h.NumberOfThreads)));
 
         /// <summary>Rows of the summary tables.</summary>
         public static IEnumerable<SummaryRow> Summary(ComparisonSummary summary) =>

@@ -42,7 +42,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
             double Seconds, string? Note, IReadOnlyList<EpochDto> Epochs, long? StepsToLoss = null);
 
         /// <summary>One epoch of a run.</summary>
-        public sealed record EpochDto(int Epoch, double? AverageLoss, double? Accuracy, double? TrainingLoss, double Seconds, double ImagesPerSecond);
+        public sealed record EpochDto(int Epoch, double? AverageLoss, double? Accuracy, double? TrainingLoss, double Seconds, double ImagesPerSecond, int NumberOfThreads);
 
         /// <summary>A summary cell.</summary>
         public sealed record CellDto(double? Mean, double? Std, int N);
@@ -65,7 +65,7 @@ namespace Microsoft.ML.WeightInit.Examples.Output.Comparison
                     run.Status.ToString().ToLowerInvariant(), run.Divergence?.Epoch, run.Divergence?.Step, run.Divergence?.Parameter,
                     run.Evaluation?.MicroAccuracy, run.Evaluation?.MacroAccuracy, run.Evaluation?.LogLoss, run.Seconds, run.Note,
                     run.History.Select(h => new EpochDto(h.Epoch, OrNull(h.ValidationLoss), OrNull(h.ValidationAccuracy),
-                        OrNull(h.TrainingLoss), h.Seconds, h.ImagesPerSecond)).ToList(), run.StepsToLoss)).ToList(),
+                        OrNull(h.TrainingLoss), h.Seconds, h.ImagesPerSecond, h.NumberOfThreads)).ToList(), run.StepsToLoss)).ToList(),
                 new Dictionary<string, IReadOnlyList<IReadOnlyDictionary<string, CellDto>>>
                 {
                     ["averageLoss"] = Rows(summary.Loss),
