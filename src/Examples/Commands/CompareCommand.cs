@@ -183,15 +183,11 @@ namespace Microsoft.ML.WeightInit.Examples.Commands
             AnsiConsole.MarkupLineInterpolated($"Initializers: [bold]{string.Join(", ", options.Initializers)}[/]; biases {options.BiasInitializer}{(options.PyTorchDefaultKeepsItsBias ? " (pytorch_default keeps its own)" : " (pytorch_default included)")}");
             AnsiConsole.MarkupLineInterpolated($"Seeds {string.Join(",", options.Seeds)}, {options.TrainerOptions.NumberOfEpochs} epochs, batch {options.TrainerOptions.BatchSize}, lr {options.TrainerOptions.LearningRate.ToString(c)}, momentum {options.TrainerOptions.Momentum.ToString(c)}; Ctrl+C stops after the current batch and keeps the finished runs.");
 
-            int concurrency = options.ConcurrencyFor(options.Initializers.Count * options.Seeds.Count);
-            int threadsEach = options.ThreadsPerRun(concurrency) ?? options.TrainerOptions.NumberOfThreads;
-            string threadText = threadsEach > 0
-                ? $"{threadsEach} libtorch thread{(threadsEach == 1 ? "" : "s")} each"
-                : "libtorch's default threads (one per core)";
-            AnsiConsole.MarkupLineInterpolated($"Runs: [bold]{concurrency}[/] at once, {threadText}{(options.TrainerOptions.NumberOfThreads > 0 && concurrency > 1 ? " (pinned by --threads)" : "")}");
-            if (threadsEach * concurrency > Environment.ProcessorCount)
+            var concurrencyLines = options.DescribeConcurrency(options.ConcurrencyFor(options.Initializers.Count * options.Seeds.Count), "--threads");
+            AnsiConsole.MarkupLineInterpolated($"{concurrencyLines[0]}");
+            foreach (string line in concurrencyLines.Skip(1))
             {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]{threadsEach} threads × {concurrency} runs exceed the {Environment.ProcessorCount} cores; the runs share them.[/]");
+                AnsiConsole.MarkupLineInterpolated($"[yellow]{line}[/]");
             }
 
             // The verified convolution path is chosen once per process; say which before the live display starts.

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using Microsoft.ML.WeightInit.Initializers;
 using Microsoft.ML.WeightInit.Networks;
@@ -86,6 +87,27 @@ namespace Microsoft.ML.WeightInit.Experiments
             concurrency <= 1 ? null
             : TrainerOptions.NumberOfThreads > 0 ? TrainerOptions.NumberOfThreads
             : Math.Max(1, Environment.ProcessorCount / concurrency);
+
+        /// <summary>The lines that say how <paramref name="concurrency"/> runs share the cores: runs at once and libtorch
+        /// threads each, then, when threads × runs exceed the cores, that they share them.</summary>
+        /// <param name="concurrency">Runs at once (<see cref="ConcurrencyFor"/>).</param>
+        /// <param name="pinnedBy">What pins the threads, as the caller's user knows it (an option or property name).</param>
+        /// <returns>One or two lines.</returns>
+        internal IReadOnlyList<string> DescribeConcurrency(int concurrency, string pinnedBy)
+        {
+            int threads = ThreadsPerRun(concurrency) ?? TrainerOptions.NumberOfThreads;
+            string each = threads > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{threads} libtorch thread{(threads == 1 ? "" : "s")} each")
+                : "libtorch's default threads (one per core)";
+            string pinned = TrainerOptions.NumberOfThreads > 0 && concurrency > 1 ? $" (pinned by {pinnedBy})" : "";
+            var lines = new List<string> { string.Create(CultureInfo.InvariantCulture, $"Runs: {concurrency} at once, {each}{pinned}.") };
+            if (threads * concurrency > Environment.ProcessorCount)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{threads} threads × {concurrency} runs exceed the {Environment.ProcessorCount} cores; the runs share them."));
+            }
+            return lines;
+        }
 
         /// <summary>The trainer's options of one run: <see cref="TrainerOptions"/> with the run's seed and initializers.</summary>
         /// <param name="seed">The run's seed.</param>

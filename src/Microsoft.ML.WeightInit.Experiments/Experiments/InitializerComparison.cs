@@ -120,13 +120,9 @@ namespace Microsoft.ML.WeightInit.Experiments
             int? threads = options.ThreadsPerRun(concurrency);
             if (threads is not null)
             {
-                int pinned = options.TrainerOptions.NumberOfThreads;
-                reporting.Log(string.Create(CultureInfo.InvariantCulture,
-                    $"Runs: {concurrency} at once, {threads} libtorch thread{(threads == 1 ? "" : "s")} each{(pinned > 0 ? " (pinned by NumberOfThreads)" : "")}."));
-                if (threads * concurrency > Environment.ProcessorCount)
+                foreach (string line in options.DescribeConcurrency(concurrency, nameof(InitCnnTrainer.Options.NumberOfThreads)))
                 {
-                    reporting.Log(string.Create(CultureInfo.InvariantCulture,
-                        $"{threads} threads × {concurrency} runs exceed the {Environment.ProcessorCount} cores; the runs share them."));
+                    reporting.Log(line);
                 }
             }
             var evaluation = new object();
