@@ -255,9 +255,10 @@ namespace Microsoft.ML.WeightInit.Training
                     losses[p] = loss.item<float>();
                     grads[p] = partGrads.Select(g => g.DetachFromDisposeScope()).ToArray();
                 });
+                // The parts' gradients are this step's own tensors: part 0's takes the sum in place and becomes .grad.
                 for (int i = 0; i < _parameters.Length; i++)
                 {
-                    var sum = grads[0][i].clone();
+                    var sum = grads[0][i];
                     for (int p = 1; p < parts; p++)
                     {
                         sum.add_(grads[p][i]);
