@@ -16,6 +16,9 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
     /// </summary>
     internal static class BareLoop
     {
+        /// <summary>The library's default parts per worker thread of a split batch, what InitCnn runs.</summary>
+        public static readonly int LibraryPartsPerThread = new Microsoft.ML.WeightInit.Training.TrainingSettings().SplitPartsPerThread;
+
         /// <summary>Trains for <paramref name="steps"/> batches (all of one epoch by default); returns images seen.
         /// <paramref name="fused"/>: conv1 + ReLU + max-pool by the fused kernel (as InitCnn runs when it passed its check).
         /// <paramref name="parts"/> &gt; 1: each batch split into that many contiguous parts taken by

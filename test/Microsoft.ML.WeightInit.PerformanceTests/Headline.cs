@@ -14,8 +14,6 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
     /// <summary>Runs the headline measurements in one process and formats them as one Markdown table.</summary>
     public static class Headline
     {
-        /// <summary>The library's default parts per worker thread of a split batch.</summary>
-        private static readonly int PartsPerThread = new Microsoft.ML.WeightInit.Training.TrainingSettings().SplitPartsPerThread;
 
         /// <summary>Runs everything; returns the Markdown report.</summary>
         public static string Run(int iterations)
@@ -43,7 +41,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
             Add("Training throughput (InitCnn, full epoch incl. data loading)", F($"{imagesPerSecond:F0} images/s = {Share(fit):F2} of GEMM"), "≥ 3,500");
             Add("Bare loop throughput", F($"{rows / bare:F0} images/s"));
             Add("float32 GEMM rate (2048², libtorch)", F($"{gemmGflops:F1} GFLOP/s"));
-            Add(F($"Net forward+backward rate (bare loop, each batch split into {threads * PartsPerThread} parts taken by {threads} threads, 1 libtorch thread each)"), F($"{flops / bare / 1e9:F1} GFLOP/s = {Share(bare):F2} of GEMM ({conv1})"), "≥ 0.5 of GEMM");
+            Add(F($"Net forward+backward rate (bare loop, each batch split into {threads * BareLoop.LibraryPartsPerThread} parts taken by {threads} threads, 1 libtorch thread each)"), F($"{flops / bare / 1e9:F1} GFLOP/s = {Share(bare):F2} of GEMM ({conv1})"), "≥ 0.5 of GEMM");
             Add(F($"Net forward+backward rate, one graph per batch on {threads} libtorch threads (before the split)"), F($"{flops / bareOneGraph / 1e9:F1} GFLOP/s = {Share(bareOneGraph):F2} of GEMM ({rows / bareOneGraph:F0} images/s); split / one-graph epoch time {bare / bareOneGraph:F3}"));
             Add("Net forward+backward rate, one graph, conv1 + ReLU + pool by libtorch (before issue 19)", F($"{flops / bareLibtorch / 1e9:F1} GFLOP/s = {Share(bareLibtorch):F2} of GEMM ({rows / bareLibtorch:F0} images/s); fused / libtorch epoch time {bareOneGraph / bareLibtorch:F3}"));
 
@@ -85,7 +83,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests
                 torch.set_num_threads(1);
                 try
                 {
-                    ops += OpProfile.Format(OpProfile.Run(batchSize: 64 / (threads * PartsPerThread)));
+                    ops += OpProfile.Format(OpProfile.Run(batchSize: 64 / (threads * BareLoop.LibraryPartsPerThread)));
                 }
                 finally
                 {

@@ -11,8 +11,6 @@ namespace Microsoft.ML.WeightInit.PerformanceTests.Benchmarks
         private bool _fused;
         private int _parts;
 
-        /// <summary>The library's default parts per worker thread of a split batch.</summary>
-        private static readonly int PartsPerThread = new Microsoft.ML.WeightInit.Training.TrainingSettings().SplitPartsPerThread;
 
         /// <summary>Loads the data and picks the convolution path outside the measurement.</summary>
         [GlobalSetup]
@@ -27,7 +25,7 @@ namespace Microsoft.ML.WeightInit.PerformanceTests.Benchmarks
         /// <summary>Bare TorchSharp loop over pre-made tensors doing what InitCnn does: the kernels it selects, each
         /// batch split across the threads (one part per thread, 1 libtorch thread each).</summary>
         [Benchmark(Baseline = true)]
-        public long BareTorchSharpEpochSplit() => BareLoop.Train(PerfData.TrainTensors, _path, fused: _fused, parts: _parts * PartsPerThread, workers: _parts);
+        public long BareTorchSharpEpochSplit() => BareLoop.Train(PerfData.TrainTensors, _path, fused: _fused, parts: _parts * BareLoop.LibraryPartsPerThread, workers: _parts);
 
         /// <summary>The bare loop with one graph per batch on libtorch's threads (before the batch was split).</summary>
         [Benchmark]

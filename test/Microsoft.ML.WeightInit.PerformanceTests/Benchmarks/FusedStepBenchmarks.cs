@@ -10,6 +10,6 @@ namespace Microsoft.ML.WeightInit.PerformanceTests.Benchmarks
     {
         /// <summary>200 steps of 64 images.</summary>
         [Benchmark]
-        public long TrainSteps() => BareLoop.Train(PerfData.TrainTensors, ConvolutionPathSelector.Current.Path, steps: StepBenchmarks.Steps, fused: true, parts: Threads * new Microsoft.ML.WeightInit.Training.TrainingSettings().SplitPartsPerThread, workers: Threads);
+        public long TrainSteps() => BareLoop.Train(PerfData.TrainTensors, ConvolutionPathSelector.Current.Path, steps: StepBenchmarks.Steps, fused: true, parts: Threads * BareLoop.LibraryPartsPerThread, workers: Threads);
     }
 }
